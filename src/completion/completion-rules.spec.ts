@@ -1,0 +1,232 @@
+import {
+  attendancePercent,
+  commitmentPercent,
+  CompletionFacts,
+  CompletionRule,
+  evaluateCompletion,
+  evaluateRule,
+} from './completion-rules';
+
+const facts = (over: Partial<CompletionFacts> = {}): CompletionFacts => ({
+  attendedMinutes: 0,
+  eligibleMinutes: 0,
+  excusedMinutes: 0,
+  blocks: [],
+  assessments: {},
+  requiredAssessmentCodes: [],
+  ...over,
+});
+const block = (id: string, attended: number, eligible: number, excused = 0) => ({
+  blockId: id,
+  title: `Block ${id}`,
+  attendedMinutes: attended,
+  eligibleMinutes: eligible,
+  excusedMinutes: excused,
+});
+
+describe('attendance measures', () => {
+  it.each([
+    [
+      'no eligible minutes',
+      { attendedMinutes: 0, eligibleMinutes: 0, excusedMinutes: 0 },
+      null,
+      null,
+    ],
+    ['all excused', { attendedMinutes: 0, eligibleMinutes: 300, excusedMinutes: 300 }, null, 100],
+    [
+      'full attendance',
+      { attendedMinutes: 300, eligibleMinutes: 300, excusedMinutes: 0 },
+      100,
+      100,
+    ],
+    [
+      'excused leaves the denominator',
+      { attendedMinutes: 200, eligibleMinutes: 400, excusedMinutes: 100 },
+      66.7,
+      75,
+    ],
+    ['five of six', { attendedMinutes: 250, eligibleMinutes: 300, excusedMinutes: 0 }, 83.3, 83.3],
+  ])('%s', (_name, f, attendance, commitment) => {
+    expect(attendancePercent(f)).toBe(attendance);
+    expect(commitmentPercent(f)).toBe(commitment);
+  });
+});
+
+describe('evaluateRule', () => {
+  const pct80: CompletionRule = { type: 'min_attendance_percent', value: 80 };
+  it.each([
+    [
+      'exactly 80.0% passes an 80% rule',
+      facts({ attendedMinutes: 800, eligibleMinutes: 1000 }),
+      true,
+      80,
+    ],
+    [
+      '79.95% fails an 80% rule',
+      facts({ attendedMinutes: 7995, eligibleMinutes: 10000 }),
+      false,
+      80,
+    ],
+    [
+      '79.99% fails an 80% rule',
+      facts({ attendedMinutes: 7999, eligibleMinutes: 10000 }),
+      false,
+      80,
+    ],
+    [
+      'excused minutes leave the denominator',
+      facts({ attendedMinutes: 400, eligibleMinutes: 600, excusedMinutes: 100 }),
+      true,
+      80,
+    ],
+    ['a student with no sessions yet fails', facts(), false, null],
+    [
+      'all excused has nothing to measure and fails',
+      facts({ eligibleMinutes: 600, excusedMinutes: 600 }),
+      false,
+      null,
+    ],
+  ])('min_attendance_percent: %s', (_name, f, passed, actual) => {
+    expect(evaluateRule(pct80, f)).toEqual({
+      type: 'min_attendance_percent',
+      required: 80,
+      actual,
+      passed,
+    });
+  });
+
+  it('min_attendance_percent with a fractional threshold compares exactly', () => {
+    const rule: CompletionRule = { type: 'min_attendance_percent', value: 66.7 };
+    expect(evaluateRule(rule, facts({ attendedMinutes: 667, eligibleMinutes: 1000 })).passed).toBe(
+      true,
+    );
+    expect(evaluateRule(rule, facts({ attendedMinutes: 666, eligibleMinutes: 1000 })).passed).toBe(
+      false,
+    );
+  });
+
+  it.each([
+    ['exactly 60 hours passes', 3600, true, 60],
+    ['one minute short fails', 3599, false, 60],
+    ['no sessions yet fails', 0, false, 0],
+  ])('min_contact_hours: %s', (_name, attended, passed, actual) => {
+    expect(
+      evaluateRule(
+        { type: 'min_contact_hours', value: 60 },
+        facts({ attendedMinutes: attended, eligibleMinutes: 4000 }),
+      ),
+    ).toEqual({
+      type: 'min_contact_hours',
+      required: 60,
+      actual,
+      passed,
+    });
+  });
+
+  it.each([
+    ['every block at or over 50% passes', [block('a', 150, 300), block('b', 300, 300)], true, 50],
+    ['one block under 50% fails', [block('a', 149, 300), block('b', 300, 300)], false, 49.7],
+    [
+      'a block with no eligible sessions is not held against the student',
+      [block('a', 0, 0), block('b', 200, 300)],
+      true,
+      66.7,
+    ],
+    [
+      'a fully excused block is not held against the student',
+      [block('a', 0, 300, 300), block('b', 200, 300)],
+      true,
+      66.7,
+    ],
+    ['no blocks at all passes with nothing measured', [], true, null],
+  ])('min_block_attendance_percent: %s', (_name, blocks, passed, actual) => {
+    expect(
+      evaluateRule({ type: 'min_block_attendance_percent', value: 50 }, facts({ blocks })),
+    ).toEqual({
+      type: 'min_block_attendance_percent',
+      required: 50,
+      actual,
+      passed,
+    });
+  });
+
+  it.each([
+    [
+      'listed codes all passed',
+      { type: 'assessments_passed', codes: ['ESSAY'] },
+      { ESSAY: 'pass' },
+      true,
+      ['ESSAY'],
+      ['ESSAY'],
+    ],
+    [
+      'a referred listed code fails',
+      { type: 'assessments_passed', codes: ['ESSAY'] },
+      { ESSAY: 'refer' },
+      false,
+      ['ESSAY'],
+      [],
+    ],
+    [
+      'codes omitted means every required assessment',
+      { type: 'assessments_passed' },
+      { ESSAY: 'pass' },
+      false,
+      ['ESSAY', 'REFLECTION'],
+      ['ESSAY'],
+    ],
+    [
+      'codes omitted, all required passed',
+      { type: 'assessments_passed' },
+      { ESSAY: 'pass', REFLECTION: 'pass' },
+      true,
+      ['ESSAY', 'REFLECTION'],
+      ['ESSAY', 'REFLECTION'],
+    ],
+    [
+      'missing result fails',
+      { type: 'assessments_passed', codes: ['ESSAY'] },
+      {},
+      false,
+      ['ESSAY'],
+      [],
+    ],
+  ] as const)('assessments_passed: %s', (_name, rule, assessments, passed, required, actual) => {
+    const result = evaluateRule(
+      rule as CompletionRule,
+      facts({
+        assessments: assessments,
+        requiredAssessmentCodes: ['ESSAY', 'REFLECTION'],
+      }),
+    );
+    expect(result).toEqual({ type: 'assessments_passed', required, actual, passed });
+  });
+});
+
+describe('evaluateCompletion', () => {
+  const rules: CompletionRule[] = [
+    { type: 'min_attendance_percent', value: 80 },
+    { type: 'min_contact_hours', value: 1 },
+    { type: 'assessments_passed', codes: ['ESSAY'] },
+  ];
+
+  it('passes only when every rule holds, and explains each', () => {
+    const ok = evaluateCompletion(
+      rules,
+      facts({ attendedMinutes: 120, eligibleMinutes: 120, assessments: { ESSAY: 'pass' } }),
+    );
+    expect(ok.passed).toBe(true);
+    expect(ok.results.map((r) => r.passed)).toEqual([true, true, true]);
+
+    const notOk = evaluateCompletion(
+      rules,
+      facts({ attendedMinutes: 120, eligibleMinutes: 120, assessments: { ESSAY: 'fail' } }),
+    );
+    expect(notOk.passed).toBe(false);
+    expect(notOk.results.map((r) => r.passed)).toEqual([true, true, false]);
+  });
+
+  it('no rules at all means complete', () => {
+    expect(evaluateCompletion([], facts()).passed).toBe(true);
+  });
+});

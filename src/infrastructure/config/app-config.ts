@@ -1,0 +1,182 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+const toBool = ({ value }: { value: unknown }) =>
+  typeof value === 'boolean'
+    ? value
+    : typeof value === 'string' && value !== ''
+      ? ['1', 'true', 'yes'].includes(value.toLowerCase())
+      : undefined;
+const urlOptions = { require_tld: false, require_protocol: true };
+
+/**
+ * Every setting the processes read, validated once at boot. Nothing else in src/ reads
+ * process.env: the API, the worker, the local runner and the tests build one of these.
+ */
+export class AppConfig {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @IsUrl({ ...urlOptions, protocols: ['postgres', 'postgresql'] })
+  DATABASE_URL: string;
+
+  @IsUrl({ ...urlOptions, protocols: ['redis', 'rediss'] })
+  REDIS_URL: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /** Trust X-Forwarded-For from a reverse proxy; rate limits key on the client address. */
+  @Transform(toBool)
+  @IsBoolean()
+  TRUST_PROXY = false;
+
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  JWT_EXPIRES_IN_SECONDS = 8 * 3600;
+
+  @IsUrl({ ...urlOptions, protocols: ['http', 'https'] })
+  PUBLIC_BASE_URL: string;
+
+  /** smtp://user:pass@host:port; unset means "write .eml files to MAIL_DIR" (local run only). */
+  @IsOptional()
+  @IsUrl({ ...urlOptions, protocols: ['smtp', 'smtps'] })
+  SMTP_URL?: string;
+
+  @IsString()
+  MAIL_FROM = 'POD Cohorts <no-reply@pod-cohorts.local>';
+
+  @IsOptional()
+  @IsString()
+  MAIL_DIR?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MAIL_RATE_PER_SECOND = 10;
+
+  @IsString()
+  QUEUE_PREFIX = 'pod';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsOptional()
+  @IsString()
+  ADMIN_EMAIL?: string;
+
+  @ValidateIf((c: AppConfig) => c.ADMIN_EMAIL !== undefined)
+  @IsString({ message: 'ADMIN_PASSWORD must be set when ADMIN_EMAIL is' })
+  @MinLength(12, { message: 'ADMIN_PASSWORD must be at least 12 characters' })
+  ADMIN_PASSWORD?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES_PER_EMAIL = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES_PER_IP = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_BLOCK_SECONDS = 15 * 60;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  VERIFY_MAX_PER_MINUTE = 60;
+
+  /** Reminder offsets as ISO 8601 durations, before the first session of each block. */
+  @IsString()
+  REMINDER_BLOCK_OFFSETS = 'P7D,P1D';
+
+  /** Reminder offsets before any other session. */
+  @IsString()
+  REMINDER_SESSION_OFFSETS = 'P1D';
+
+  /** How often the worker looks for sessions to remind about, as a cron pattern. */
+  @IsString()
+  REMINDER_SCAN_CRON = '*/15 * * * *';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WORKER_CONCURRENCY = 4;
+
+  @Transform(toBool)
+  @IsBoolean()
+  DB_LOGGING = false;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  DB_POOL_SIZE = 10;
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+}
+
+export class ConfigError extends Error {}
+
+/** Validates an environment; throws a ConfigError whose message is one line naming the variable. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const defined = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const config = plainToInstance(AppConfig, defined, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: false, forbidUnknownValues: true });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    const problem = message.startsWith(first.property)
+      ? message
+      : `${first.property}: ${config[first.property as keyof AppConfig] === undefined ? 'is required' : message}`;
+    throw new ConfigError(`Invalid configuration: ${problem}`);
+  }
+  return config;
+}
+
+/** The entry points call this; it is the one place that reads the process environment. */
+export function loadConfigFromEnvironment(): AppConfig {
+  return loadConfig(process.env);
+}
+
+/** Prints the one-line reason and exits; used by the entry points. */
+export function exitOnConfigError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
+  throw error;
+}

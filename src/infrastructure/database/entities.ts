@@ -1,0 +1,34 @@
+import { AssessmentResult } from '../../assessments/assessment-result.entity';
+import { AttendanceRecord } from '../../attendance/attendance-record.entity';
+import { AuditEvent } from '../../audit/audit-event.entity';
+import { Certificate } from '../../certificates/certificate.entity';
+import { Block } from '../../cohorts/block.entity';
+import { Cohort } from '../../cohorts/cohort.entity';
+import { CompletionDecision } from '../../completion/completion-decision.entity';
+import { Course } from '../../courses/course.entity';
+import { Enrolment } from '../../enrolments/enrolment.entity';
+import { Notification } from '../../notifications/notification.entity';
+import { RiskState } from '../../notifications/risk-state.entity';
+import { Session } from '../../sessions/session.entity';
+import { Student } from '../../students/student.entity';
+import { SystemPing } from '../../system/system-ping.entity';
+import { User } from '../../users/user.entity';
+
+/** Every entity, listed explicitly (globs differ between .ts and compiled .js). */
+export const entities = [
+  AssessmentResult,
+  AttendanceRecord,
+  AuditEvent,
+  Block,
+  Certificate,
+  Cohort,
+  CompletionDecision,
+  Course,
+  Enrolment,
+  Notification,
+  RiskState,
+  Session,
+  Student,
+  SystemPing,
+  User,
+];

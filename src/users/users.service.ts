@@ -1,0 +1,140 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, In, Repository } from 'typeorm';
+import { ConflictError, InvalidInputError, NotFoundError } from '../common/errors';
+import { Page, page } from '../common/pagination';
+import { Cohort } from '../cohorts/cohort.entity';
+import { Student } from '../students/student.entity';
+import { isUniqueViolation } from '../infrastructure/database/pg-errors';
+import { hashPassword } from '../auth/passwords';
+import { CreateUserDto } from './dto/create-user.dto';
+import { ListUsersQuery } from './dto/list-users.query';
+import { User } from './user.entity';
+
+export interface UserView {
+  id: string;
+  email: string;
+  role: User['role'];
+  displayName: string | null;
+  studentId: string | null;
+  cohortIds: string[];
+  createdAt: Date;
+}
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async create(dto: CreateUserDto): Promise<UserView> {
+    if (dto.role === 'student' && !dto.studentId) {
+      throw new InvalidInputError('validation_failed', 'studentId is required for a student', [
+        { field: 'studentId', message: 'studentId is required for role student' },
+      ]);
+    }
+    if (dto.role !== 'student' && dto.studentId) {
+      throw new InvalidInputError('validation_failed', 'studentId is only for students', [
+        { field: 'studentId', message: 'studentId may only be set for role student' },
+      ]);
+    }
+    if (dto.role !== 'tutor' && dto.cohortIds?.length) {
+      throw new InvalidInputError('validation_failed', 'cohortIds is only for tutors', [
+        { field: 'cohortIds', message: 'cohortIds may only be set for role tutor' },
+      ]);
+    }
+    const passwordHash = await hashPassword(dto.password);
+    try {
+      const id = await this.dataSource.transaction(async (em) => {
+        if (dto.studentId && !(await em.existsBy(Student, { id: dto.studentId }))) {
+          throw new NotFoundError('Student', dto.studentId);
+        }
+        const cohortIds = [...new Set(dto.cohortIds ?? [])];
+        if (
+          cohortIds.length &&
+          (await em.countBy(Cohort, { id: In(cohortIds) })) !== cohortIds.length
+        ) {
+          throw new InvalidInputError('validation_failed', 'Unknown cohort', [
+            { field: 'cohortIds', message: 'every cohortId must name an existing cohort' },
+          ]);
+        }
+        const user = await em.save(
+          em.create(User, {
+            email: dto.email.trim().toLowerCase(),
+            passwordHash,
+            role: dto.role,
+            studentId: dto.studentId ?? null,
+            displayName: dto.displayName ?? null,
+          }),
+        );
+        if (cohortIds.length) await this.assignCohortsIn(em.connection, user.id, cohortIds);
+        return user.id;
+      });
+      return this.get(id);
+    } catch (error) {
+      if (isUniqueViolation(error, 'uq_users_email')) {
+        throw new ConflictError('email_taken', `A user with email ${dto.email} already exists`);
+      }
+      if (isUniqueViolation(error, 'uq_users_student_id')) {
+        throw new ConflictError('student_has_user', 'That student already has a login');
+      }
+      throw error;
+    }
+  }
+
+  async assignCohorts(userId: string, cohortIds: string[]): Promise<void> {
+    await this.assignCohortsIn(this.dataSource, userId, cohortIds);
+  }
+
+  private async assignCohortsIn(ds: DataSource, userId: string, cohortIds: string[]) {
+    await ds.query(
+      `INSERT INTO cohort_tutors (user_id, cohort_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
+      [userId, cohortIds],
+    );
+  }
+
+  async get(id: string): Promise<UserView> {
+    const { items } = await this.list({ limit: 1, offset: 0 }, id);
+    if (!items[0]) throw new NotFoundError('User', id);
+    return items[0];
+  }
+
+  async list(q: ListUsersQuery, id?: string): Promise<Page<UserView>> {
+    const rows: Array<UserView & { total: string }> = await this.dataSource.query(
+      `SELECT u.id, u.email, u.role, u.display_name AS "displayName", u.student_id AS "studentId",
+              u.created_at AS "createdAt",
+              COALESCE((SELECT array_agg(ct.cohort_id ORDER BY ct.cohort_id) FROM cohort_tutors ct
+                        WHERE ct.user_id = u.id), '{}') AS "cohortIds",
+              count(*) OVER () AS total
+         FROM users u
+        WHERE ($1::uuid IS NULL OR u.id = $1) AND ($2::text IS NULL OR u.role = $2)
+        ORDER BY u.created_at, u.id
+        LIMIT $3 OFFSET $4`,
+      [id ?? null, q.role ?? null, q.limit, q.offset],
+    );
+    const total = rows[0] ? Number(rows[0].total) : 0;
+    return page(
+      rows.map(({ total: _t, ...u }) => u),
+      total,
+      q,
+    );
+  }
+
+  /**
+   * Creates the configured admin if no user has that email. Safe when several replicas boot at
+   * once: the unique email index makes exactly one insert win.
+   */
+  async ensureAdmin(email: string, password: string): Promise<void> {
+    const normalised = email.trim().toLowerCase();
+    if (await this.users.existsBy({ email: normalised })) return;
+    const result: unknown[] = await this.dataSource.query(
+      `INSERT INTO users (email, password_hash, role, display_name) VALUES ($1, $2, 'admin', 'Administrator')
+       ON CONFLICT (email) DO NOTHING RETURNING id`,
+      [normalised, await hashPassword(password)],
+    );
+    if (result.length) this.logger.log(`Created admin user ${normalised}`);
+  }
+}

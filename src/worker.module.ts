@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from './infrastructure/config/app-config';
+import { ConfigModule } from './infrastructure/config/config.module';
+import { DatabaseModule } from './infrastructure/database/database.module';
+import { LoggingModule } from './infrastructure/logging/logging.module';
+import { QueuesModule } from './infrastructure/queues/queues.module';
+import { RedisModule } from './infrastructure/redis/redis.module';
+import { PingProcessor } from './system/ping.processor';
+import { SystemModule } from './system/system.module';
+
+/**
+ * Root module of the worker process (no HTTP). Processors and job schedulers are registered
+ * here and only here, so an API replica never consumes jobs.
+ */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        DatabaseModule,
+        RedisModule,
+        QueuesModule.forRoot('worker'),
+        SystemModule,
+      ],
+      providers: [PingProcessor],
+    };
+  }
+}
