@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './infrastructure/config/app-config';
+import { AuditModule } from './audit/audit.module';
+import { ScopeModule } from './auth/scope.module';
 import { ConfigModule } from './infrastructure/config/config.module';
 import { DatabaseModule } from './infrastructure/database/database.module';
 import { LoggingModule } from './infrastructure/logging/logging.module';
@@ -23,6 +25,8 @@ export class WorkerModule {
         DatabaseModule,
         RedisModule,
         QueuesModule.forRoot('worker'),
+        ScopeModule,
+        AuditModule,
         SystemModule,
       ],
       providers: [PingProcessor],

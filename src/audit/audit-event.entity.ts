@@ -24,10 +24,10 @@ export class AuditEvent {
   entityId: string;
 
   @Column({ type: 'jsonb', nullable: true })
-  before: unknown;
+  before: Record<string, unknown> | null;
 
   @Column({ type: 'jsonb', nullable: true })
-  after: unknown;
+  after: Record<string, unknown> | null;
 
   @Column({ type: 'varchar', length: 100, nullable: true })
   requestId: string | null;

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Placeholder until the feature lands. */
+@Module({})
+export class AssessmentsModule {}
