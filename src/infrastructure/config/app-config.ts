@@ -158,10 +158,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const errors = validateSync(config, { whitelist: false, forbidUnknownValues: true });
   if (errors.length > 0) {
     const first = errors[0];
+    const value = config[first.property as keyof AppConfig];
     const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
-    const problem = message.startsWith(first.property)
-      ? message
-      : `${first.property}: ${config[first.property as keyof AppConfig] === undefined ? 'is required' : message}`;
+    const problem =
+      value === undefined
+        ? `${first.property} is required`
+        : message.startsWith(first.property)
+          ? message
+          : `${first.property}: ${message}`;
     throw new ConfigError(`Invalid configuration: ${problem}`);
   }
   return config;

@@ -1,0 +1,51 @@
+import { ConfigError, loadConfig } from './app-config';
+
+const valid = {
+  DATABASE_URL: 'postgres://u:p@db.internal:5432/pod',
+  REDIS_URL: 'redis://cache.internal:6379',
+  JWT_SECRET: 'x'.repeat(32),
+  PUBLIC_BASE_URL: 'https://pod.example.org',
+};
+
+describe('loadConfig', () => {
+  it('accepts a complete environment and applies defaults', () => {
+    const config = loadConfig(valid);
+    expect(config.PORT).toBe(3000);
+    expect(config.QUEUE_PREFIX).toBe('pod');
+    expect(config.TRUST_PROXY).toBe(false);
+  });
+
+  it('converts numbers and booleans from strings', () => {
+    const config = loadConfig({ ...valid, PORT: '8080', TRUST_PROXY: 'true', DB_LOGGING: 'no' });
+    expect(config.PORT).toBe(8080);
+    expect(config.TRUST_PROXY).toBe(true);
+    expect(config.DB_LOGGING).toBe(false);
+  });
+
+  it.each([
+    [
+      'a missing variable',
+      { DATABASE_URL: undefined },
+      'Invalid configuration: DATABASE_URL is required',
+    ],
+    ['an empty variable', { REDIS_URL: '' }, 'Invalid configuration: REDIS_URL is required'],
+    ['a malformed URL', { DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    ['a short secret', { JWT_SECRET: 'short' }, 'JWT_SECRET must be at least 32 characters'],
+    ['a port out of range', { PORT: '70000' }, 'PORT'],
+    ['a non-numeric port', { PORT: 'eighty' }, 'PORT'],
+    [
+      'an admin email without a password',
+      { ADMIN_EMAIL: 'a@b.c' },
+      'ADMIN_PASSWORD must be set when ADMIN_EMAIL is',
+    ],
+  ])('refuses %s with one line naming the variable', (_name, overrides, expected) => {
+    const attempt = () => loadConfig({ ...valid, ...overrides });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(expected);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as Error).message).not.toContain('\n');
+    }
+  });
+});
