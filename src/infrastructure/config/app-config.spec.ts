@@ -36,7 +36,7 @@ describe('loadConfig', () => {
     [
       'an admin email without a password',
       { ADMIN_EMAIL: 'a@b.c' },
-      'ADMIN_PASSWORD must be set when ADMIN_EMAIL is',
+      'ADMIN_PASSWORD is required',
     ],
   ])('refuses %s with one line naming the variable', (_name, overrides, expected) => {
     const attempt = () => loadConfig({ ...valid, ...overrides });
