@@ -164,7 +164,7 @@ export async function makeEnrolment(
   return one<{ id: string }>(
     db,
     `INSERT INTO enrolments (student_id, cohort_id, course_id, route, status, enrolled_at, seated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $5 IN ('enrolled', 'completed', 'not_completed') THEN $6 END)
+     VALUES ($1, $2, $3, $4, $5::varchar, $6::timestamptz, CASE WHEN $5::varchar IN ('enrolled', 'completed', 'not_completed') THEN $6::timestamptz END)
      RETURNING id`,
     [
       studentId,
@@ -186,7 +186,7 @@ export async function markAttendance(
 ) {
   await db.query(
     `INSERT INTO attendance_records (session_id, enrolment_id, status, minutes_attended)
-     SELECT $1, $2, $3, COALESCE($4, CASE WHEN $3 = 'present' THEN s.contact_minutes ELSE 0 END)
+     SELECT $1, $2, $3::varchar, COALESCE($4::int, CASE WHEN $3::varchar = 'present' THEN s.contact_minutes ELSE 0 END)
        FROM sessions s WHERE s.id = $1
      ON CONFLICT (session_id, enrolment_id) DO UPDATE SET status = EXCLUDED.status, minutes_attended = EXCLUDED.minutes_attended`,
     [sessionId, enrolmentId, status, minutesAttended ?? null],
