@@ -80,7 +80,7 @@ async function main() {
     const ds = await new DataSource(buildDataSourceOptions(config)).initialize();
     const applied = await ds.runMigrations({ transaction: 'each' });
     if (applied.length) log(`Applied ${applied.length} migration(s)`);
-    const seeded = await seedIfEmpty(ds, log);
+    await seedIfEmpty(ds, log, { nodeEnv: config.NODE_ENV, adminPassword: config.ADMIN_PASSWORD });
     await ds.destroy();
 
     apps.push(await startWorker(config));
@@ -95,10 +95,8 @@ async function main() {
     log(
       `Admin login: ${config.ADMIN_EMAIL} / ${env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : DEMO_LOGINS.admin.password}`,
     );
-    if (seeded !== 'none') {
-      log(`Tutor login: ${DEMO_LOGINS.tutor.email} / ${DEMO_LOGINS.tutor.password}`);
-      log(`Student login: ${DEMO_LOGINS.student.email} / ${DEMO_LOGINS.student.password}`);
-    }
+    log(`Tutor login: ${DEMO_LOGINS.tutor.email} / ${DEMO_LOGINS.tutor.password}`);
+    log(`Student login: ${DEMO_LOGINS.student.email} / ${DEMO_LOGINS.student.password}`);
     log('Press Ctrl-C to stop.');
   } catch (error) {
     if (error instanceof RedisUnavailableError) {
