@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
+import { CoursesController } from './courses.controller';
+import { CoursesService } from './courses.service';
 
-/** Placeholder until the feature lands. */
-@Module({})
+@Module({
+  controllers: [CoursesController],
+  providers: [CoursesService],
+  exports: [CoursesService],
+})
 export class CoursesModule {}

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
+import { CalendarController } from './calendar.controller';
+import { SessionsController } from './sessions.controller';
+import { SessionsService } from './sessions.service';
 
-/** Placeholder until the feature lands. */
-@Module({})
+@Module({
+  controllers: [SessionsController, CalendarController],
+  providers: [SessionsService],
+  exports: [SessionsService],
+})
 export class SessionsModule {}

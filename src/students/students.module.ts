@@ -1,5 +1,12 @@
 import { Module } from '@nestjs/common';
+import { StudentImportService } from './student-import.service';
+import { StudentPrivacyService } from './student-privacy.service';
+import { StudentsController } from './students.controller';
+import { StudentsService } from './students.service';
 
-/** Placeholder until the feature lands. */
-@Module({})
+@Module({
+  controllers: [StudentsController],
+  providers: [StudentsService, StudentImportService, StudentPrivacyService],
+  exports: [StudentsService, StudentImportService],
+})
 export class StudentsModule {}

@@ -1,0 +1,3 @@
+import { PageQuery } from '../../common/pagination';
+
+export class ListCoursesQuery extends PageQuery {}

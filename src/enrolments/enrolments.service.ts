@@ -1,0 +1,494 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import { ScopeService } from '../auth/scope.service';
+import { AuditService } from '../audit/audit.service';
+import { ConflictError, NotFoundError, RuleViolationError } from '../common/errors';
+import { Page, page } from '../common/pagination';
+import type { AcademicRoute } from '../courses/course.entity';
+import { isUniqueViolation } from '../infrastructure/database/pg-errors';
+import { CreateEnrolmentDto } from './dto/create-enrolment.dto';
+import { ListEnrolmentsQuery } from './dto/list-enrolments.query';
+import { TransferEnrolmentDto } from './dto/transfer-enrolment.dto';
+import type { EnrolmentStatus } from './enrolment.entity';
+import { assertTransition, freesSeat, needsSeat, TransitionOptions } from './enrolment-transitions';
+
+/** An enrolment row as the API and the audit trail show it. */
+export interface EnrolmentRecord {
+  id: string;
+  studentId: string;
+  cohortId: string;
+  courseId: string;
+  route: AcademicRoute;
+  status: EnrolmentStatus;
+  enrolledAt: Date;
+  queuedAt: Date;
+  seatedAt: Date | null;
+  endedAt: Date | null;
+  reason: string | null;
+  transferredFromId: string | null;
+  transferredToId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface EnrolmentView extends EnrolmentRecord {
+  studentName: string;
+  student: { id: string; givenName: string; familyName: string; email: string };
+  cohortNumber: number;
+  cohortName: string;
+  /** 1-based place on the cohort's waiting list; null unless waitlisted. */
+  waitlistPosition: number | null;
+}
+
+/** Columns of `enrolments` (alias `e`) as camelCase; used in SELECT and RETURNING alike. */
+const RECORD_COLUMNS = `e.id, e.student_id AS "studentId", e.cohort_id AS "cohortId",
+  e.course_id AS "courseId", e.route, e.status, e.enrolled_at AS "enrolledAt",
+  e.queued_at AS "queuedAt", e.seated_at AS "seatedAt", e.ended_at AS "endedAt", e.reason,
+  e.transferred_from_id AS "transferredFromId", e.transferred_to_id AS "transferredToId",
+  e.created_at AS "createdAt", e.updated_at AS "updatedAt"`;
+
+const VIEW_SELECT = `SELECT ${RECORD_COLUMNS},
+    s.given_name || ' ' || s.family_name AS "studentName",
+    json_build_object('id', s.id, 'givenName', s.given_name, 'familyName', s.family_name,
+                      'email', s.email) AS student,
+    c.number AS "cohortNumber", c.name AS "cohortName",
+    CASE WHEN e.status = 'waitlisted' THEN
+      (SELECT count(*)::int FROM enrolments w
+        WHERE w.cohort_id = e.cohort_id AND w.status = 'waitlisted'
+          AND (w.queued_at, w.id) <= (e.queued_at, e.id))
+    END AS "waitlistPosition"
+  FROM enrolments e
+  JOIN students s ON s.id = e.student_id
+  JOIN cohorts c ON c.id = e.cohort_id`;
+
+/** The order of a cohort's list: seated first, then the waiting list, then the rest. */
+const STATUS_ORDER = `ARRAY['enrolled', 'waitlisted', 'deferred', 'completed', 'not_completed',
+  'withdrawn', 'transferred']::text[]`;
+
+const SEATED_SQL = `('enrolled', 'completed', 'not_completed')`;
+
+/** How far ahead an enrolment date may be set: "starts tomorrow" is fine, next month is a typo. */
+const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
+
+const ALREADY_ENROLLED = () =>
+  new ConflictError('already_enrolled', 'The student already has an enrolment in this cohort');
+
+interface LockedCohort {
+  id: string;
+  courseId: string;
+  capacity: number;
+}
+
+export interface TransitionResult {
+  enrolment: EnrolmentRecord;
+  /** Waitlisted enrolments that took the seat this change freed. */
+  seated: EnrolmentRecord[];
+}
+
+/**
+ * Enrolment use cases. Capacity is exact under concurrency because every change that can take or
+ * free a seat runs in one transaction that first locks the cohort row (SELECT ... FOR UPDATE), and
+ * only then counts seats: under READ COMMITTED each later statement sees every transaction that
+ * held the lock before. Lock order is always cohorts (by id) before enrolments, so two changes
+ * never deadlock.
+ */
+@Injectable()
+export class EnrolmentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly scope: ScopeService,
+  ) {}
+
+  async create(actor: Actor, cohortId: string, dto: CreateEnrolmentDto): Promise<EnrolmentView> {
+    const enrolledAt = dto.enrolledAt ? new Date(dto.enrolledAt) : new Date();
+    if (enrolledAt.getTime() > Date.now() + MAX_FUTURE_MS) {
+      throw new RuleViolationError(
+        'enrolled_at_in_future',
+        'enrolledAt may be backdated but not set more than a day ahead',
+        [{ field: 'enrolledAt', message: 'enrolledAt must not be more than a day in the future' }],
+      );
+    }
+    const id = await this.mapConflicts(() =>
+      this.dataSource.transaction(async (em) => {
+        // Checks that need no seat count run before the cohort lock, keeping the section that
+        // serialises a cohort's enrolments short.
+        const [facts]: Array<{
+          courseId: string;
+          routes: AcademicRoute[];
+          studentFound: boolean;
+          erased: boolean;
+          alreadyEnrolled: boolean;
+        }> = await em.query(
+          `SELECT c.course_id AS "courseId", co.routes, s.id IS NOT NULL AS "studentFound",
+                  s.erased_at IS NOT NULL AS erased,
+                  EXISTS (SELECT 1 FROM enrolments e WHERE e.student_id = $2 AND e.cohort_id = c.id)
+                    AS "alreadyEnrolled"
+             FROM cohorts c
+             JOIN courses co ON co.id = c.course_id
+             LEFT JOIN students s ON s.id = $2
+            WHERE c.id = $1`,
+          [cohortId, dto.studentId],
+        );
+        if (!facts) throw new NotFoundError('Cohort', cohortId);
+        if (!facts.routes.includes(dto.route)) {
+          throw new RuleViolationError(
+            'route_not_offered',
+            `The course does not offer the ${dto.route} route`,
+            [{ field: 'route', message: `route must be one of: ${facts.routes.join(', ')}` }],
+          );
+        }
+        if (!facts.studentFound) throw new NotFoundError('Student', dto.studentId);
+        if (facts.erased) {
+          throw new RuleViolationError(
+            'student_erased',
+            "This student's personal data was erased; they cannot be enrolled again",
+          );
+        }
+        // Both unique indexes would refuse a repeat; say which rule applies (the index still
+        // settles a race between two requests for the same student).
+        if (facts.alreadyEnrolled) throw ALREADY_ENROLLED();
+
+        const [cohort] = await this.lockCohorts(em, [cohortId]);
+        if (!cohort) throw new NotFoundError('Cohort', cohortId);
+        const created = await this.insertSeatedOrWaitlisted(em, cohort, {
+          studentId: dto.studentId,
+          route: dto.route,
+          enrolledAt,
+          transferredFromId: null,
+        });
+        await this.audit.record(em, actor, {
+          action: 'enrolment.create',
+          entityType: 'enrolment',
+          entityId: created.id,
+          before: null,
+          after: created,
+        });
+        return created.id;
+      }),
+    );
+    return this.view(id);
+  }
+
+  async listForCohort(
+    actor: Actor,
+    cohortId: string,
+    q: ListEnrolmentsQuery,
+  ): Promise<Page<EnrolmentView>> {
+    await this.scope.assertCohort(actor, cohortId);
+    // One query: the total comes from a CTE so it is right even when the page is past the end.
+    const rows: Array<EnrolmentView & { total: string; id: string | null }> =
+      await this.dataSource.query(
+        `WITH f AS (${VIEW_SELECT} WHERE e.cohort_id = $1 AND ($2::text IS NULL OR e.status = $2))
+         SELECT t.total, p.*
+           FROM (SELECT count(*) AS total FROM f) t
+           LEFT JOIN LATERAL (
+             SELECT * FROM f
+              ORDER BY array_position(${STATUS_ORDER}, f.status), f."queuedAt", f.id
+              LIMIT $3 OFFSET $4) p ON true`,
+        [cohortId, q.status ?? null, q.limit, q.offset],
+      );
+    const total = rows[0] ? Number(rows[0].total) : 0;
+    const items = rows.filter((r) => r.id !== null).map(({ total: _t, ...view }) => view);
+    return page(items as EnrolmentView[], total, q);
+  }
+
+  /** Admin: any; tutor: their cohorts' enrolments; student: their own. Others answer 404. */
+  async get(actor: Actor, enrolmentId: string): Promise<EnrolmentView> {
+    await this.scope.assertEnrolment(actor, enrolmentId);
+    return this.view(enrolmentId);
+  }
+
+  async withdraw(actor: Actor, enrolmentId: string, reason: string): Promise<EnrolmentView> {
+    await this.dataSource.transaction((em) =>
+      this.transition(em, actor, enrolmentId, 'withdrawn', {
+        reason,
+        action: 'enrolment.withdraw',
+      }),
+    );
+    return this.view(enrolmentId);
+  }
+
+  async defer(actor: Actor, enrolmentId: string, reason: string): Promise<EnrolmentView> {
+    await this.dataSource.transaction((em) =>
+      this.transition(em, actor, enrolmentId, 'deferred', { reason, action: 'enrolment.defer' }),
+    );
+    return this.view(enrolmentId);
+  }
+
+  /**
+   * Moves a student to another cohort of the same course: the old enrolment becomes
+   * `transferred` and links forward, a new one in the target links back; the new one is seated if
+   * the target has a free seat, else waitlisted; the freed seat goes to the first waitlisted.
+   */
+  async transfer(
+    actor: Actor,
+    enrolmentId: string,
+    dto: TransferEnrolmentDto,
+  ): Promise<{ from: EnrolmentView; to: EnrolmentView }> {
+    const toId = await this.mapConflicts(() =>
+      this.dataSource.transaction(async (em) => {
+        const current: Array<{ cohort_id: string; course_id: string }> = await em.query(
+          'SELECT cohort_id, course_id FROM enrolments WHERE id = $1',
+          [enrolmentId],
+        );
+        if (!current[0]) throw new NotFoundError('Enrolment', enrolmentId);
+        const fromCohortId = current[0].cohort_id;
+        if (dto.toCohortId === fromCohortId) {
+          throw new RuleViolationError(
+            'transfer_same_cohort',
+            'A transfer must be to another cohort',
+            [{ field: 'toCohortId', message: 'toCohortId must differ from the current cohort' }],
+          );
+        }
+        const locked = await this.lockCohorts(em, [fromCohortId, dto.toCohortId]);
+        const target = locked.find((c) => c.id === dto.toCohortId);
+        if (!target) throw new NotFoundError('Cohort', dto.toCohortId);
+        if (target.courseId !== current[0].course_id) {
+          throw new RuleViolationError(
+            'transfer_other_course',
+            'A transfer must be to a cohort of the same course',
+            [{ field: 'toCohortId', message: 'toCohortId must be a cohort of the same course' }],
+          );
+        }
+        const before = await this.lockEnrolment(em, enrolmentId);
+        assertTransition(before.status, 'transferred');
+
+        await em.query(
+          `UPDATE enrolments SET status = 'transferred', reason = $2, ended_at = now(),
+                  updated_at = now()
+            WHERE id = $1`,
+          [enrolmentId, dto.reason],
+        );
+        // The old enrolment must stop being active before the new one is inserted, or the
+        // one-active-enrolment-per-course index refuses it; the forward link needs the new id.
+        const created = await this.insertSeatedOrWaitlisted(em, target, {
+          studentId: before.studentId,
+          route: before.route,
+          enrolledAt: new Date(),
+          transferredFromId: before.id,
+        });
+        const [[after]]: [EnrolmentRecord[], number] = await em.query(
+          `UPDATE enrolments e SET transferred_to_id = $2 WHERE e.id = $1 RETURNING ${RECORD_COLUMNS}`,
+          [enrolmentId, created.id],
+        );
+        await this.audit.record(em, actor, [
+          {
+            action: 'enrolment.transfer',
+            entityType: 'enrolment',
+            entityId: before.id,
+            before,
+            after,
+          },
+          {
+            action: 'enrolment.create',
+            entityType: 'enrolment',
+            entityId: created.id,
+            before: null,
+            after: created,
+          },
+        ]);
+        if (freesSeat(before.status, 'transferred')) {
+          await this.fillFreeSeats(em, actor, fromCohortId);
+        }
+        return created.id;
+      }),
+    );
+    const [from, to] = await Promise.all([this.view(enrolmentId), this.view(toId)]);
+    return { from, to };
+  }
+
+  /**
+   * Changes an enrolment's status inside the caller's transaction: locks the cohort then the
+   * enrolment, refuses illegal moves (409 illegal_transition), refuses taking a seat in a full
+   * cohort (409 cohort_full), audits the change, and hands a freed seat to the waiting list.
+   * Other features (e.g. completion) use this so every status change follows one path.
+   */
+  async transition(
+    em: EntityManager,
+    actor: Actor,
+    enrolmentId: string,
+    to: EnrolmentStatus,
+    options: TransitionOptions & { reason?: string | null; action?: string } = {},
+  ): Promise<TransitionResult> {
+    const cohortRows: Array<{ cohort_id: string }> = await em.query(
+      'SELECT cohort_id FROM enrolments WHERE id = $1',
+      [enrolmentId],
+    );
+    if (!cohortRows[0]) throw new NotFoundError('Enrolment', enrolmentId);
+    const cohortId = cohortRows[0].cohort_id;
+    const [cohort] = await this.lockCohorts(em, [cohortId]);
+    const before = await this.lockEnrolment(em, enrolmentId);
+    assertTransition(before.status, to, options);
+    if (needsSeat(before.status, to) && (await this.seatedCount(em, cohortId)) >= cohort.capacity) {
+      throw new ConflictError('cohort_full', 'The cohort has no free seat');
+    }
+    const ends = to === 'withdrawn' || to === 'transferred';
+    const [[after]]: [EnrolmentRecord[], number] = await em.query(
+      `UPDATE enrolments e
+          SET status = $2,
+              reason = COALESCE($3::varchar, e.reason),
+              ended_at = CASE WHEN $4::boolean THEN now() ELSE e.ended_at END,
+              seated_at = CASE WHEN $5::boolean THEN now() ELSE e.seated_at END,
+              enrolled_at = CASE WHEN $5::boolean THEN GREATEST(e.enrolled_at, now()) ELSE e.enrolled_at END,
+              updated_at = now()
+        WHERE e.id = $1
+        RETURNING ${RECORD_COLUMNS}`,
+      [enrolmentId, to, options.reason ?? null, ends, needsSeat(before.status, to)],
+    );
+    await this.audit.record(em, actor, {
+      action: options.action ?? `enrolment.${to}`,
+      entityType: 'enrolment',
+      entityId: enrolmentId,
+      before,
+      after,
+    });
+    const seated = freesSeat(before.status, to)
+      ? await this.fillFreeSeats(em, actor, cohortId)
+      : [];
+    return { enrolment: after, seated };
+  }
+
+  /**
+   * Seats the first waitlisted enrolments (by queuedAt) while the cohort has free seats, inside
+   * the caller's transaction. The one place a waiting list moves: after a withdrawal, deferral or
+   * transfer, and callable after a capacity increase. Locks the cohort itself (a no-op if the
+   * caller already holds the lock). A promoted student's enrolledAt moves up to the seating time,
+   * so sessions held while they waited never count against them.
+   */
+  async fillFreeSeats(
+    em: EntityManager,
+    actor: Actor,
+    cohortId: string,
+  ): Promise<EnrolmentRecord[]> {
+    const [cohort] = await this.lockCohorts(em, [cohortId]);
+    if (!cohort) throw new NotFoundError('Cohort', cohortId);
+    const free = cohort.capacity - (await this.seatedCount(em, cohortId));
+    if (free <= 0) return [];
+    const waiting: EnrolmentRecord[] = await em.query(
+      `SELECT ${RECORD_COLUMNS} FROM enrolments e
+        WHERE e.cohort_id = $1 AND e.status = 'waitlisted'
+        ORDER BY e.queued_at, e.id
+        LIMIT $2
+        FOR UPDATE`,
+      [cohortId, free],
+    );
+    if (waiting.length === 0) return [];
+    const [seated]: [EnrolmentRecord[], number] = await em.query(
+      `UPDATE enrolments e
+          SET status = 'enrolled', seated_at = now(),
+              enrolled_at = GREATEST(e.enrolled_at, now()), updated_at = now()
+        WHERE e.id = ANY($1::uuid[])
+        RETURNING ${RECORD_COLUMNS}`,
+      [waiting.map((w) => w.id)],
+    );
+    const byId = new Map(seated.map((s) => [s.id, s]));
+    await this.audit.record(
+      em,
+      actor,
+      waiting.map((before) => ({
+        action: 'enrolment.seat_from_waitlist',
+        entityType: 'enrolment',
+        entityId: before.id,
+        before,
+        after: byId.get(before.id),
+      })),
+    );
+    return waiting.map((w) => byId.get(w.id)!);
+  }
+
+  /** One enrolment with its student and cohort, unscoped: callers check visibility first. */
+  async view(enrolmentId: string): Promise<EnrolmentView> {
+    const rows: EnrolmentView[] = await this.dataSource.query(`${VIEW_SELECT} WHERE e.id = $1`, [
+      enrolmentId,
+    ]);
+    if (!rows[0]) throw new NotFoundError('Enrolment', enrolmentId);
+    return rows[0];
+  }
+
+  /** Locks the cohorts in id order (the fixed order that keeps concurrent changes deadlock-free). */
+  private async lockCohorts(em: EntityManager, ids: string[]): Promise<LockedCohort[]> {
+    return em.query(
+      `SELECT c.id, c.course_id AS "courseId", c.capacity FROM cohorts c
+        WHERE c.id = ANY($1::uuid[])
+        ORDER BY c.id
+        FOR UPDATE`,
+      [[...new Set(ids)]],
+    );
+  }
+
+  private async lockEnrolment(em: EntityManager, enrolmentId: string): Promise<EnrolmentRecord> {
+    const rows: EnrolmentRecord[] = await em.query(
+      `SELECT ${RECORD_COLUMNS} FROM enrolments e WHERE e.id = $1 FOR UPDATE`,
+      [enrolmentId],
+    );
+    if (!rows[0]) throw new NotFoundError('Enrolment', enrolmentId);
+    return rows[0];
+  }
+
+  private async seatedCount(em: EntityManager, cohortId: string): Promise<number> {
+    const [{ n }]: Array<{ n: number }> = await em.query(
+      `SELECT count(*)::int AS n FROM enrolments WHERE cohort_id = $1 AND status IN ${SEATED_SQL}`,
+      [cohortId],
+    );
+    return n;
+  }
+
+  /**
+   * Inserts an enrolment, seated if the cohort has a free seat, else waitlisted. The caller holds
+   * the cohort's lock.
+   */
+  private async insertSeatedOrWaitlisted(
+    em: EntityManager,
+    cohort: LockedCohort,
+    values: {
+      studentId: string;
+      route: AcademicRoute;
+      enrolledAt: Date;
+      transferredFromId: string | null;
+    },
+  ): Promise<EnrolmentRecord> {
+    // One statement after the lock: its snapshot includes every enrolment committed by
+    // transactions that held the lock before this one.
+    const [created]: EnrolmentRecord[] = await em.query(
+      `INSERT INTO enrolments AS e (student_id, cohort_id, course_id, route, status, enrolled_at,
+                                    seated_at, transferred_from_id)
+       SELECT $1::uuid, $2::uuid, $3::uuid, $4::varchar, seat.status, $5::timestamptz,
+              CASE WHEN seat.status = 'enrolled' THEN now() END, $6::uuid
+         FROM (SELECT CASE WHEN count(*) < $7::int THEN 'enrolled' ELSE 'waitlisted' END AS status
+                 FROM enrolments
+                WHERE cohort_id = $2::uuid AND status IN ${SEATED_SQL}) seat
+       RETURNING ${RECORD_COLUMNS}`,
+      [
+        values.studentId,
+        cohort.id,
+        cohort.courseId,
+        values.route,
+        values.enrolledAt,
+        values.transferredFromId,
+        cohort.capacity,
+      ],
+    );
+    return created;
+  }
+
+  /** Turns the enrolment unique indexes into 409s with codes a client can act on. */
+  private async mapConflicts<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isUniqueViolation(error, 'uq_enrolments_student_cohort')) {
+        throw ALREADY_ENROLLED();
+      }
+      if (isUniqueViolation(error, 'uq_enrolments_active_per_course')) {
+        throw new ConflictError(
+          'active_enrolment_on_course',
+          'The student already holds an active (waitlisted, enrolled or deferred) enrolment on this course',
+        );
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,352 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import { AuditService } from '../audit/audit.service';
+import { NotFoundError } from '../common/errors';
+import { redactPersonalData } from './personal-data-redaction';
+import { ERASED_DOMAIN } from './student-csv';
+
+type Row = Record<string, unknown>;
+
+/** Everything held about one student (a subject access request), as JSON. */
+export interface StudentExport {
+  exportedAt: Date;
+  student: Row;
+  user: Row | null;
+  enrolments: Row[];
+  attendanceRecords: Row[];
+  assessmentResults: Row[];
+  completionDecisions: Row[];
+  /** Metadata only: the PDF bytes are not part of the export. */
+  certificates: Row[];
+  riskStates: Row[];
+  notifications: Row[];
+  auditEvents: Row[];
+}
+
+/** The placeholder email of an erased student: unique, and undeliverable by design (RFC 2606). */
+export const erasedEmail = (studentId: string) => `erased-${studentId}@${ERASED_DOMAIN}`;
+/** The certificate register's pseudonymous holder name for an erased student. */
+export const erasedHolderName = (studentId: string) => `Erased student ${studentId.slice(0, 8)}`;
+
+/**
+ * Data protection: subject access export and erasure on request. Both run in one transaction
+ * and are audited (entityType 'student').
+ *
+ * Erasure removes what identifies the person (name, email, employer, registration, login, the
+ * emails sent to them, personal values in audit snapshots, the name in certificate PDFs) and keeps
+ * what accreditation needs in pseudonymous form: enrolments, attendance, assessments, completion
+ * decisions, and the certificate register (serial, course, cohort, dates, hours, status, hash).
+ */
+@Injectable()
+export class StudentPrivacyService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async export(actor: Actor, studentId: string): Promise<StudentExport> {
+    // REPEATABLE READ: every section comes from the same snapshot of the database.
+    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+      const data = await this.collect(em, studentId);
+      await this.audit.record(em, actor, {
+        action: 'student.export',
+        entityType: 'student',
+        entityId: studentId,
+        after: {
+          sections: Object.fromEntries(
+            Object.entries(data)
+              .filter(([, v]) => Array.isArray(v))
+              .map(([k, v]) => [k, (v as Row[]).length]),
+          ),
+        },
+      });
+      return data;
+    });
+  }
+
+  /** Idempotent: erasing an erased student again changes nothing but is still audited. */
+  async erase(actor: Actor, studentId: string): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      const students: Array<{
+        email: string;
+        given_name: string;
+        family_name: string;
+        employer: string | null;
+        registration_number: string | null;
+        erased_at: Date | null;
+      }> = await em.query(
+        `SELECT email, given_name, family_name, employer, registration_number, erased_at
+           FROM students WHERE id = $1 FOR UPDATE`,
+        [studentId],
+      );
+      const student = students[0];
+      if (!student) throw new NotFoundError('Student', studentId);
+      const users: Array<{ id: string; email: string }> = await em.query(
+        'SELECT id, email FROM users WHERE student_id = $1',
+        [studentId],
+      );
+      const ids = await this.relatedIds(em, studentId);
+      const placeholder = erasedEmail(studentId);
+      const pseudonym = erasedHolderName(studentId);
+      const emails = [...new Set([student.email, ...users.map((u) => u.email)])].filter(
+        (e) => e !== placeholder,
+      );
+      const personal = student.erased_at
+        ? emails
+        : [
+            ...emails,
+            `${student.given_name} ${student.family_name}`,
+            student.registration_number ?? '',
+          ];
+
+      const [, notifications]: [unknown, number] = await em.query(
+        `UPDATE notifications n
+            SET recipient = CASE WHEN lower(n.recipient) = ANY($1::text[]) THEN $2 ELSE n.recipient END,
+                body_text = '[erased]', body_html = NULL, attachments = '[]',
+                status = CASE WHEN n.status = 'pending' THEN 'failed' ELSE n.status END,
+                last_error = CASE WHEN n.status = 'pending' THEN 'Recipient erased on request'
+                                  ELSE n.last_error END,
+                updated_at = now()
+          WHERE lower(n.recipient) = ANY($1::text[])
+             OR n.dedupe_key LIKE ANY($3::text[])`,
+        [emails, placeholder, ids.all.map((id) => `%${id}%`)],
+      );
+      await this.replaceInDedupeKeys(em, emails, placeholder);
+
+      await em.query(
+        `UPDATE students
+            SET given_name = 'Erased', family_name = 'Student', email = $2, employer = NULL,
+                registration_number = NULL, erased_at = COALESCE(erased_at, now()),
+                updated_at = now()
+          WHERE id = $1`,
+        [studentId, placeholder],
+      );
+      // The register keeps serial, course, cohort, dates, hours, status and the SHA-256 of the
+      // PDF as issued (a holder's own copy still verifies); the stored PDF carries the name, so
+      // its bytes go.
+      const [, certificates]: [unknown, number] = await em.query(
+        `UPDATE certificates SET holder_name = $2, pdf = ''::bytea
+          WHERE enrolment_id = ANY($1::uuid[])`,
+        [ids.enrolments, pseudonym],
+      );
+      const [, logins]: [unknown, number] = await em.query(
+        'DELETE FROM users WHERE student_id = $1',
+        [studentId],
+      );
+      const auditEvents = await this.redactAudit(em, ids.all, personal);
+
+      await this.audit.record(em, actor, {
+        action: 'student.erase',
+        entityType: 'student',
+        entityId: studentId,
+        before: { erasedAt: student.erased_at },
+        after: {
+          erasedAt: student.erased_at ?? new Date(),
+          loginsDeleted: logins,
+          certificatesPseudonymised: certificates,
+          notificationsRedacted: notifications,
+          auditEventsRedacted: auditEvents,
+        },
+      });
+    });
+  }
+
+  private async collect(em: EntityManager, studentId: string): Promise<StudentExport> {
+    const [student]: Row[] = await em.query(
+      `SELECT id, given_name AS "givenName", family_name AS "familyName", email, profession,
+              employer, registration_number AS "registrationNumber", erased_at AS "erasedAt",
+              created_at AS "createdAt", updated_at AS "updatedAt"
+         FROM students WHERE id = $1`,
+      [studentId],
+    );
+    if (!student) throw new NotFoundError('Student', studentId);
+    const [user]: Row[] = await em.query(
+      `SELECT id, email, role, display_name AS "displayName", created_at AS "createdAt",
+              updated_at AS "updatedAt"
+         FROM users WHERE student_id = $1`,
+      [studentId],
+    );
+    const ids = await this.relatedIds(em, studentId);
+    const emails = [student.email as string, ...(user ? [user.email as string] : [])];
+
+    const query = (sql: string, params: unknown[]): Promise<Row[]> => em.query(sql, params);
+    const [
+      enrolments,
+      attendanceRecords,
+      assessmentResults,
+      completionDecisions,
+      certificates,
+      riskStates,
+      notifications,
+      auditEvents,
+    ] = await Promise.all([
+      query(
+        `SELECT e.id, e.cohort_id AS "cohortId", c.number AS "cohortNumber", c.name AS "cohortName",
+                co.code AS "courseCode", co.title AS "courseTitle", e.route, e.status,
+                e.enrolled_at AS "enrolledAt", e.queued_at AS "queuedAt", e.seated_at AS "seatedAt",
+                e.ended_at AS "endedAt", e.reason, e.transferred_from_id AS "transferredFromId",
+                e.transferred_to_id AS "transferredToId", e.created_at AS "createdAt",
+                e.updated_at AS "updatedAt"
+           FROM enrolments e
+           JOIN cohorts c ON c.id = e.cohort_id
+           JOIN courses co ON co.id = e.course_id
+          WHERE e.student_id = $1
+          ORDER BY e.enrolled_at, e.id`,
+        [studentId],
+      ),
+      query(
+        `SELECT a.id, a.enrolment_id AS "enrolmentId", a.session_id AS "sessionId",
+                s.title AS "sessionTitle", s.starts_at AS "sessionStartsAt",
+                s.ends_at AS "sessionEndsAt", a.status, a.minutes_attended AS "minutesAttended",
+                a.note, a.marked_at AS "markedAt"
+           FROM attendance_records a
+           JOIN sessions s ON s.id = a.session_id
+          WHERE a.enrolment_id = ANY($1::uuid[])
+          ORDER BY s.starts_at, a.id`,
+        [ids.enrolments],
+      ),
+      query(
+        `SELECT id, enrolment_id AS "enrolmentId", assessment_code AS "assessmentCode", outcome,
+                mark::float8 AS mark, attempt, note, recorded_at AS "recordedAt"
+           FROM assessment_results
+          WHERE enrolment_id = ANY($1::uuid[])
+          ORDER BY recorded_at, id`,
+        [ids.enrolments],
+      ),
+      query(
+        `SELECT id, enrolment_id AS "enrolmentId", outcome, rules, facts, results, override,
+                reason, decided_at AS "decidedAt"
+           FROM completion_decisions
+          WHERE enrolment_id = ANY($1::uuid[])
+          ORDER BY decided_at, id`,
+        [ids.enrolments],
+      ),
+      query(
+        `SELECT id, enrolment_id AS "enrolmentId", serial, verification_code AS "verificationCode",
+                status, holder_name AS "holderName", course_title AS "courseTitle",
+                cohort_name AS "cohortName", route, contact_hours::float8 AS "contactHours",
+                accreditation_line AS "accreditationLine", completed_on::text AS "completedOn",
+                issued_at AS "issuedAt", sha256, revoked_at AS "revokedAt",
+                revoked_reason AS "revokedReason", superseded_by_id AS "supersededById"
+           FROM certificates
+          WHERE enrolment_id = ANY($1::uuid[])
+          ORDER BY issued_at, id`,
+        [ids.enrolments],
+      ),
+      query(
+        `SELECT enrolment_id AS "enrolmentId", at_risk AS "atRisk", crossings,
+                updated_at AS "updatedAt"
+           FROM risk_states WHERE enrolment_id = ANY($1::uuid[])`,
+        [ids.enrolments],
+      ),
+      query(
+        `SELECT id, kind, recipient, subject, body_text AS "bodyText",
+                (SELECT COALESCE(json_agg(a->>'filename'), '[]') FROM jsonb_array_elements(attachments) a)
+                  AS "attachmentNames",
+                status, attempts, sent_at AS "sentAt", created_at AS "createdAt"
+           FROM notifications
+          WHERE lower(recipient) = ANY($1::text[]) OR dedupe_key LIKE ANY($2::text[])
+          ORDER BY created_at, id`,
+        [emails.map((e) => e.toLowerCase()), ids.all.map((id) => `%${id}%`)],
+      ),
+      query(
+        `SELECT id, action, entity_type AS "entityType", entity_id AS "entityId",
+                actor_id AS "actorId", actor_role AS "actorRole", before, after,
+                request_id AS "requestId", created_at AS "createdAt"
+           FROM audit_events
+          WHERE entity_id = ANY($1::uuid[]) OR actor_id = $2
+          ORDER BY created_at, id`,
+        [ids.all, user?.id ?? null],
+      ),
+    ]);
+    return {
+      exportedAt: new Date(),
+      student,
+      user: user ?? null,
+      enrolments,
+      attendanceRecords,
+      assessmentResults,
+      completionDecisions,
+      certificates,
+      riskStates,
+      notifications,
+      auditEvents,
+    };
+  }
+
+  /** Ids of every record about the student: audit events and notifications refer to these. */
+  private async relatedIds(
+    em: EntityManager,
+    studentId: string,
+  ): Promise<{ enrolments: string[]; all: string[] }> {
+    const [row]: Array<{ enrolments: string[]; others: string[] }> = await em.query(
+      `WITH e AS (SELECT id FROM enrolments WHERE student_id = $1)
+       SELECT ARRAY(SELECT id FROM e) AS enrolments,
+              ARRAY(SELECT id FROM users WHERE student_id = $1
+                    UNION ALL SELECT id FROM attendance_records WHERE enrolment_id IN (SELECT id FROM e)
+                    UNION ALL SELECT id FROM assessment_results WHERE enrolment_id IN (SELECT id FROM e)
+                    UNION ALL SELECT id FROM completion_decisions WHERE enrolment_id IN (SELECT id FROM e)
+                    UNION ALL SELECT id FROM certificates WHERE enrolment_id IN (SELECT id FROM e))
+                AS others`,
+      [studentId],
+    );
+    return {
+      enrolments: row.enrolments,
+      all: [studentId, ...row.enrolments, ...row.others],
+    };
+  }
+
+  /** Dedupe keys may embed the recipient's address (kind + recipient + subject). */
+  private async replaceInDedupeKeys(
+    em: EntityManager,
+    emails: string[],
+    placeholder: string,
+  ): Promise<void> {
+    for (const email of emails) {
+      await em.query(
+        `UPDATE notifications SET dedupe_key = replace(dedupe_key, $1, $2)
+          WHERE strpos(dedupe_key, $1) > 0`,
+        [email, placeholder],
+      );
+    }
+  }
+
+  /** Rewrites personal values out of audit snapshots about the student's records. */
+  private async redactAudit(
+    em: EntityManager,
+    entityIds: string[],
+    personal: string[],
+  ): Promise<number> {
+    const events: Array<{ id: string; before: unknown; after: unknown }> = await em.query(
+      `SELECT id, before, after FROM audit_events
+        WHERE entity_id = ANY($1::uuid[]) AND (before IS NOT NULL OR after IS NOT NULL)`,
+      [entityIds],
+    );
+    const changed = events
+      .map((e) => ({
+        id: e.id,
+        before: redactPersonalData(e.before, { strings: personal }),
+        after: redactPersonalData(e.after, { strings: personal }),
+        original: e,
+      }))
+      .filter(
+        (e) =>
+          JSON.stringify(e.before) !== JSON.stringify(e.original.before) ||
+          JSON.stringify(e.after) !== JSON.stringify(e.original.after),
+      );
+    if (changed.length === 0) return 0;
+    await em.query(
+      `UPDATE audit_events a SET before = u.before, after = u.after
+         FROM unnest($1::uuid[], $2::jsonb[], $3::jsonb[]) AS u(id, before, after)
+        WHERE a.id = u.id`,
+      [
+        changed.map((e) => e.id),
+        changed.map((e) => (e.before === null ? null : JSON.stringify(e.before))),
+        changed.map((e) => (e.after === null ? null : JSON.stringify(e.after))),
+      ],
+    );
+    return changed.length;
+  }
+}

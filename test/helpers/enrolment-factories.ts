@@ -1,0 +1,122 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+
+/**
+ * Extra factories for the students and enrolments specs: records other features write
+ * (certificates, completion decisions, notifications), inserted straight into the database so
+ * the data-protection tests can arrange a full history.
+ */
+type Db = Pick<DataSource, 'query'>;
+
+export async function makeCertificate(
+  db: Db,
+  enrolment: { id: string; cohortId: string },
+  over: Partial<{ holderName: string; serial: string; sequence: number }> = {},
+) {
+  const pdf = Buffer.from(`%PDF-1.7 certificate for ${over.holderName ?? 'Alex Student'}`);
+  const sequence = over.sequence ?? Math.floor(Math.random() * 1_000_000);
+  const [row] = await db.query(
+    `INSERT INTO certificates (enrolment_id, cohort_id, sequence, serial, verification_code,
+                               holder_name, course_title, cohort_name, route, contact_hours,
+                               accreditation_line, completed_on, issued_at, pdf, sha256)
+     VALUES ($1, $2, $3, $4, $5, $6, 'Peer-supported Open Dialogue', 'Cohort 3',
+             'graduate_certificate', 62.5, 'AFT foundation level', '2017-10-27',
+             '2017-10-30T10:00:00Z', $7, $8)
+     RETURNING id, serial, verification_code`,
+    [
+      enrolment.id,
+      enrolment.cohortId,
+      sequence,
+      over.serial ?? `POD-T${randomUUID().slice(0, 6).toUpperCase()}`,
+      randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase(),
+      over.holderName ?? 'Alex Student',
+      pdf,
+      createHash('sha256').update(pdf).digest('hex'),
+    ],
+  );
+  return row as { id: string; serial: string; verification_code: string };
+}
+
+export async function makeCompletionDecision(
+  db: Db,
+  enrolmentId: string,
+  outcome: 'completed' | 'not_completed' = 'completed',
+) {
+  const [row] = await db.query(
+    `INSERT INTO completion_decisions (enrolment_id, outcome, rules, facts, results)
+     VALUES ($1, $2, '[]', '{"attendancePercent": 92.5}', '[]') RETURNING id`,
+    [enrolmentId, outcome],
+  );
+  return row as { id: string };
+}
+
+export async function makeNotification(
+  db: Db,
+  over: Partial<{
+    recipient: string;
+    dedupeKey: string;
+    bodyText: string;
+    status: 'pending' | 'sent' | 'failed';
+  }> = {},
+) {
+  const [row] = await db.query(
+    `INSERT INTO notifications (dedupe_key, kind, recipient, subject, body_text, status,
+                                attachments)
+     VALUES ($1, 'session_reminder', $2, 'Your session tomorrow', $3, $4,
+             '[{"filename": "timetable.ics", "contentType": "text/calendar", "content": "QkVHSU4="}]')
+     RETURNING id`,
+    [
+      over.dedupeKey ?? `session_reminder:${randomUUID()}`,
+      over.recipient ?? 'someone@pod.test',
+      over.bodyText ?? 'Hello',
+      over.status ?? 'sent',
+    ],
+  );
+  return row as { id: string };
+}
+
+/** A CSV of `n` valid, distinct students (emails tagged so runs never collide). */
+export function studentCsv(n: number, tag = randomUUID().slice(0, 8)): string {
+  const professions = [
+    'nurse',
+    'psychiatrist',
+    'psychologist',
+    'social_worker',
+    'peer_support_worker',
+  ];
+  const lines = ['givenName,familyName,email,profession,employer,registrationNumber'];
+  for (let i = 1; i <= n; i++) {
+    lines.push(
+      `Given${i},Family${i},import-${tag}-${i}@pod.test,${professions[i % professions.length]},` +
+        `"NELFT NHS Foundation Trust, Ilford",REG${i}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * An enrolment row (seated when its status takes a seat). factories.ts's makeEnrolment sends
+ * one parameter as both varchar and text, which PostgreSQL 15 refuses; this casts it.
+ */
+export async function makeEnrolmentRow(
+  db: Db,
+  studentId: string,
+  cohort: { id: string; course_id: string },
+  over: Partial<{ status: string; enrolledAt: Date; route: string }> = {},
+) {
+  const [row] = await db.query(
+    `INSERT INTO enrolments (student_id, cohort_id, course_id, route, status, enrolled_at, seated_at)
+     VALUES ($1, $2, $3, $4, $5::varchar, $6::timestamptz,
+             CASE WHEN $5::varchar IN ('enrolled', 'completed', 'not_completed') THEN $6::timestamptz END)
+     RETURNING id`,
+    [
+      studentId,
+      cohort.id,
+      cohort.course_id,
+      over.route ?? 'graduate_certificate',
+      over.status ?? 'enrolled',
+      over.enrolledAt ?? new Date('2017-12-01T00:00:00Z'),
+    ],
+  );
+  return row as { id: string };
+}
