@@ -12,6 +12,8 @@ export default tseslint.config(
       'coverage/**',
       'test-output/**',
       'scripts/**',
+      // Plain browser scripts shipped with the pages, outside the TypeScript project.
+      'src/web/views/assets/**',
       '*.mjs',
       '*.js',
     ],

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiModule } from './api.module';
 import { AppConfig } from './infrastructure/config/app-config';
 import { createValidationPipe } from './infrastructure/http/validation';
+import { registerWeb } from './web/web-setup';
 import { WorkerModule } from './worker.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
@@ -76,6 +77,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   });
   routeTables.set(app, routes);
 
+  await registerWeb(app, config);
   await app.init();
   await fastify.ready();
   return app;

@@ -1,0 +1,45 @@
+import { homeFor, navigationFor, safeNextPath } from './navigation';
+
+describe('homeFor', () => {
+  it.each([
+    ['admin', '/admin'],
+    ['tutor', '/tutor'],
+    ['student', '/progress'],
+  ] as const)('sends %s to %s', (role, home) => {
+    expect(homeFor(role)).toBe(home);
+  });
+});
+
+describe('navigationFor', () => {
+  it.each([
+    ['/admin', { current: true, active: false }],
+    ['/admin/cohorts/1', { current: false, active: true }],
+    ['/administrators', { current: false, active: false }],
+    ['/progress', { current: false, active: false }],
+  ])('marks the admin Cohorts item on %s', (path, marks) => {
+    expect(navigationFor('admin', path)[0]).toMatchObject({ href: '/admin', ...marks });
+  });
+});
+
+describe('safeNextPath', () => {
+  it.each([
+    ['/admin', '/admin'],
+    ['/admin/cohorts/1?tab=progress#x', '/admin/cohorts/1?tab=progress#x'],
+    ['/', '/'],
+    ['//evil.example/', null],
+    ['/\\evil.example', null],
+    ['https://evil.example/', null],
+    ['javascript:alert(1)', null],
+    ['admin', null],
+    ['', null],
+    ['/admin\r\nSet-Cookie: x=1', null],
+    ['/sign-in?next=/admin', null],
+    ['/sign-out', null],
+    ['/sign-inner', '/sign-inner'],
+    [['/admin'], null],
+    [undefined, null],
+    ['/' + 'a'.repeat(2000), null],
+  ])('%j -> %j', (next, expected) => {
+    expect(safeNextPath(next)).toBe(expected);
+  });
+});
