@@ -123,6 +123,18 @@ describe('auth and users', () => {
     );
   });
 
+  it('stops honouring a token once its user is gone, and applies a role change at once', async () => {
+    const gone = await createUser(t, 'admin');
+    expect((await t.http().get('/api/v1/me').set(bearer(gone))).status).toBe(200);
+    await t.db.query(`DELETE FROM users WHERE id = $1`, [gone.id]);
+    expect((await t.http().get('/api/v1/me').set(bearer(gone))).status).toBe(401);
+
+    const demoted = await createUser(t, 'admin');
+    expect((await t.http().get('/api/v1/users').set(bearer(demoted))).status).toBe(200);
+    await t.db.query(`UPDATE users SET role = 'tutor' WHERE id = $1`, [demoted.id]);
+    expect((await t.http().get('/api/v1/users').set(bearer(demoted))).status).toBe(403);
+  });
+
   it('lets only admins create and list users, and never returns a hash', async () => {
     const admin = await createUser(t, 'admin');
     const tutor = await createUser(t, 'tutor');

@@ -7,6 +7,8 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import type { Role } from '../users/user.entity';
 import { AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from './access.decorators';
 import type { JwtClaims } from './actor';
@@ -14,12 +16,17 @@ import type { JwtClaims } from './actor';
 /**
  * Global guard: a route is closed unless it declares Public() or Roles(...). A route with
  * neither is refused even with a valid token, so a forgotten decorator fails closed.
+ *
+ * A valid signature is not enough: the user must still exist, and their role and student link
+ * are read from the database, so an erased student's or a deleted user's token stops working at
+ * once, and a role change takes effect on the next request (one primary-key lookup).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -29,7 +36,8 @@ export class AccessGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const claims = await this.claimsFrom(request);
-    if (!claims) {
+    const user = claims ? await this.currentUser(claims.sub) : null;
+    if (!claims || !user) {
       throw new UnauthorizedException({
         code: 'unauthorized',
         message: 'A valid bearer token is required',
@@ -37,15 +45,24 @@ export class AccessGuard implements CanActivate {
     }
     request.actor = {
       userId: claims.sub,
-      role: claims.role,
-      studentId: claims.studentId ?? null,
+      role: user.role,
+      studentId: user.student_id,
       requestId: String(request.id),
     };
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (!roles || !roles.includes(claims.role)) {
+    if (!roles || !roles.includes(user.role)) {
       throw new ForbiddenException({ code: 'forbidden', message: 'Your role may not do this' });
     }
     return true;
+  }
+
+  private async currentUser(id: string): Promise<{ role: Role; student_id: string | null } | null> {
+    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const rows: Array<{ role: Role; student_id: string | null }> = await this.dataSource.query(
+      'SELECT role, student_id FROM users WHERE id = $1',
+      [id],
+    );
+    return rows[0] ?? null;
   }
 
   private async claimsFrom(request: AuthenticatedRequest): Promise<JwtClaims | null> {
