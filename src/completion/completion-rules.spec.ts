@@ -1,10 +1,13 @@
 import {
   attendancePercent,
+  attendanceThreshold,
   commitmentPercent,
   CompletionFacts,
   CompletionRule,
   evaluateCompletion,
   evaluateRule,
+  isAtRisk,
+  maxReachablePercent,
 } from './completion-rules';
 
 const facts = (over: Partial<CompletionFacts> = {}): CompletionFacts => ({
@@ -228,5 +231,65 @@ describe('evaluateCompletion', () => {
 
   it('no rules at all means complete', () => {
     expect(evaluateCompletion([], facts()).passed).toBe(true);
+  });
+});
+
+describe('outlook: max reachable % and at risk', () => {
+  const outlook = (attended: number, eligible: number, excused: number, remaining: number) => ({
+    attendedMinutes: attended,
+    eligibleMinutes: eligible,
+    excusedMinutes: excused,
+    remainingMinutes: remaining,
+  });
+
+  it.each([
+    ['nothing yet, nothing left', outlook(0, 0, 0, 0), null],
+    ['nothing yet, all ahead', outlook(0, 0, 0, 600), 100],
+    // (200 + 600) / (400 - 100 + 600) = 800 / 900
+    ['excused leave the denominator', outlook(200, 400, 100, 600), 88.9],
+    // (300 + 0) / (600 - 0 + 0)
+    ['no sessions left: the attendance % itself', outlook(300, 600, 0, 0), 50],
+    ['all excused, nothing left', outlook(0, 600, 600, 0), null],
+  ])('maxReachablePercent: %s', (_name, f, expected) => {
+    expect(maxReachablePercent(f)).toBe(expected);
+  });
+
+  it.each([
+    // (800 + 0) / 1000 = 80.0% exactly reaches an 80% threshold
+    ['reaching exactly 80.0% is not at risk', outlook(800, 1000, 0, 0), 0, false],
+    // 7995 / 10000 = 79.95% cannot reach 80%
+    ['79.95% reachable is at risk', outlook(7995, 10000, 0, 0), 0, true],
+    ['plenty ahead is not at risk', outlook(0, 300, 0, 3000), 0, false],
+    ['nothing measurable is not at risk', outlook(0, 0, 0, 0), 0, false],
+    ['all excused is not at risk', outlook(0, 600, 600, 0), 0, false],
+    ['absences at the warning level are at risk', outlook(3000, 3300, 0, 3000), 3, true],
+    ['absences below the warning level are not', outlook(3000, 3300, 0, 3000), 2, false],
+  ])('isAtRisk (80%%, warn after 3): %s', (_name, f, absences, expected) => {
+    expect(isAtRisk({ ...f, consecutiveAbsences: absences }, 80, 3)).toBe(expected);
+  });
+
+  it('no attendance rule: only absences put a student at risk', () => {
+    expect(isAtRisk({ ...outlook(0, 1000, 0, 0), consecutiveAbsences: 1 }, null, 3)).toBe(false);
+    expect(isAtRisk({ ...outlook(0, 1000, 0, 0), consecutiveAbsences: 3 }, null, 3)).toBe(true);
+  });
+
+  it('a warning level of 0 turns the absence test off', () => {
+    expect(isAtRisk({ ...outlook(0, 0, 0, 0), consecutiveAbsences: 9 }, null, 0)).toBe(false);
+  });
+
+  it.each([
+    ['no rules', [], null],
+    ['one rule', [{ type: 'min_attendance_percent', value: 80 }], 80],
+    [
+      'the strictest of several',
+      [
+        { type: 'min_attendance_percent', value: 70 },
+        { type: 'min_contact_hours', value: 60 },
+        { type: 'min_attendance_percent', value: 85 },
+      ],
+      85,
+    ],
+  ] as const)('attendanceThreshold: %s', (_name, rules, expected) => {
+    expect(attendanceThreshold(rules as readonly CompletionRule[])).toBe(expected);
   });
 });

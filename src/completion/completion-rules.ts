@@ -59,6 +59,52 @@ export function commitmentPercent(f: MinuteFacts): number | null {
     : null;
 }
 
+/** Minutes of the mandatory sessions that have not ended yet (and count for the enrolment). */
+export interface OutlookFacts extends MinuteFacts {
+  remainingMinutes: number;
+}
+
+/**
+ * The attendance % reached if every remaining session is attended in full:
+ * (attended + remaining) / (eligible - excused + remaining). Null when nothing is measurable.
+ */
+export function maxReachablePercent(f: OutlookFacts): number | null {
+  return attendancePercent(reachable(f));
+}
+
+function reachable(f: OutlookFacts): MinuteFacts {
+  return {
+    attendedMinutes: f.attendedMinutes + f.remainingMinutes,
+    eligibleMinutes: f.eligibleMinutes + f.remainingMinutes,
+    excusedMinutes: f.excusedMinutes,
+  };
+}
+
+/** The cohort's attendance threshold: the strictest `min_attendance_percent` rule, if any. */
+export function attendanceThreshold(rules: readonly CompletionRule[]): number | null {
+  const values = rules.flatMap((r) => (r.type === 'min_attendance_percent' ? [r.value] : []));
+  return values.length > 0 ? Math.max(...values) : null;
+}
+
+/**
+ * At risk: even full attendance from now on cannot reach the threshold (compared exactly, like
+ * the completion rule), or the run of unexcused absences has reached the warning level.
+ * Nothing measurable (no eligible or remaining minutes) is not a risk; a warning level below 1
+ * turns the absence test off.
+ */
+export function isAtRisk(
+  f: OutlookFacts & { consecutiveAbsences: number },
+  threshold: number | null,
+  warnAfterConsecutiveAbsences: number,
+): boolean {
+  const r = reachable(f);
+  const measurable = r.eligibleMinutes - r.excusedMinutes > 0;
+  const cannotReach = threshold !== null && measurable && !meetsPercent(r, threshold);
+  const absences =
+    warnAfterConsecutiveAbsences >= 1 && f.consecutiveAbsences >= warnAfterConsecutiveAbsences;
+  return cannotReach || absences;
+}
+
 export function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }

@@ -1,0 +1,393 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import { ScopeService } from '../auth/scope.service';
+import { AuditService } from '../audit/audit.service';
+import {
+  FieldProblem,
+  InvalidInputError,
+  NotFoundError,
+  RuleViolationError,
+} from '../common/errors';
+import { SEATED_STATUSES } from '../enrolments/enrolment.entity';
+import type { EnrolmentStatus } from '../enrolments/enrolment.entity';
+import { NotificationsQueue } from '../notifications/notifications.queue';
+import type { AttendanceStatus } from './attendance-record.entity';
+import { RegisterRecordDto, SaveRegisterDto } from './dto/save-register.dto';
+import { checkMinutes } from './register-rules';
+
+export interface AttendanceRecordView {
+  id: string;
+  status: AttendanceStatus;
+  minutesAttended: number;
+  note: string | null;
+  markedById: string | null;
+  markedByName: string | null;
+  markedAt: Date;
+}
+
+export interface RegisterEntry {
+  enrolmentId: string;
+  studentId: string;
+  studentName: string;
+  givenName: string;
+  familyName: string;
+  enrolmentStatus: EnrolmentStatus;
+  /** False when the session started before the enrolment date: its record never counts. */
+  counts: boolean;
+  record: AttendanceRecordView | null;
+}
+
+export interface RegisterView {
+  session: {
+    id: string;
+    cohortId: string;
+    title: string;
+    startsAt: Date;
+    endsAt: Date;
+    contactMinutes: number;
+    mandatory: boolean;
+  };
+  items: RegisterEntry[];
+  total: number;
+}
+
+export interface EnrolmentAttendanceEntry {
+  sessionId: string;
+  title: string;
+  kind: string;
+  blockId: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  contactMinutes: number;
+  mandatory: boolean;
+  ended: boolean;
+  /** Whether the session counts in this enrolment's measures once ended. */
+  counts: boolean;
+  record: AttendanceRecordView | null;
+}
+
+export interface SaveRegisterResult {
+  sessionId: string;
+  /** Records written or changed; records equal to what was stored are left untouched. */
+  saved: number;
+  unchanged: number;
+}
+
+interface WrittenRow {
+  id: string;
+  enrolment_id: string;
+  status: AttendanceStatus;
+  minutes_attended: number;
+  note: string | null;
+  marked_by_id: string | null;
+  marked_at: Date;
+  before_status: AttendanceStatus | null;
+  before_minutes: number | null;
+  before_note: string | null;
+  before_marked_by_id: string | null;
+  before_marked_at: Date | null;
+}
+
+/** Columns of a record plus who marked it, as `recordView` reads them. */
+const RECORD_COLUMNS = `ar.id AS record_id, ar.status AS record_status,
+       ar.minutes_attended, ar.note, ar.marked_by_id, ar.marked_at,
+       COALESCE(u.display_name, u.email) AS marked_by_name`;
+
+interface RecordColumns {
+  record_id: string | null;
+  record_status: AttendanceStatus | null;
+  minutes_attended: number | null;
+  note: string | null;
+  marked_by_id: string | null;
+  marked_at: Date | null;
+  marked_by_name: string | null;
+}
+
+function recordView(r: RecordColumns): AttendanceRecordView | null {
+  if (!r.record_id) return null;
+  return {
+    id: r.record_id,
+    status: r.record_status as AttendanceStatus,
+    minutesAttended: r.minutes_attended as number,
+    note: r.note,
+    markedById: r.marked_by_id,
+    markedByName: r.marked_by_name,
+    markedAt: r.marked_at as Date,
+  };
+}
+
+/** Local midnight of the enrolment day in the cohort's zone: sessions from then on count. */
+const COUNTS_FROM = `((e.enrolled_at AT TIME ZONE c.timezone)::date::timestamp AT TIME ZONE c.timezone)`;
+
+@Injectable()
+export class AttendanceService {
+  private readonly logger = new Logger(AttendanceService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scope: ScopeService,
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationsQueue,
+  ) {}
+
+  /**
+   * Saves a register (whole or part) as ONE multi-row upsert. Idempotent: a record equal to the
+   * stored one is not touched (marked_at, marked_by and the audit log stay as they were).
+   * Saves of one session are serialised by a lock on the session row, so the audit's "before"
+   * is exactly the row each save replaced, and two tutors saving at once leave one record per
+   * enrolment, equal to the body of whichever saved last.
+   */
+  async save(actor: Actor, sessionId: string, dto: SaveRegisterDto): Promise<SaveRegisterResult> {
+    await this.scope.assertSession(actor, sessionId);
+    // UUIDs compare lower-cased: the database returns them so.
+    const records = dto.records.map((r) => ({ ...r, enrolmentId: r.enrolmentId.toLowerCase() }));
+    const duplicates = duplicateProblems(records);
+    if (duplicates.length > 0) {
+      throw new InvalidInputError(
+        'duplicate_enrolment',
+        'Each enrolment may appear once in a register',
+        duplicates,
+      );
+    }
+
+    const written = await this.dataSource.transaction(async (em) => {
+      // FOR NO KEY UPDATE serialises register saves of this session without blocking the
+      // foreign-key checks (KEY SHARE) of anything else that references the session.
+      const [session]: Array<{ cohort_id: string; contact_minutes: number; seated: string[] }> =
+        await em.query(
+          `SELECT s.cohort_id, s.contact_minutes,
+                  ARRAY(SELECT e.id FROM enrolments e
+                         WHERE e.cohort_id = s.cohort_id AND e.id = ANY($2::uuid[])
+                           AND e.status = ANY($3::text[])) AS seated
+             FROM sessions s WHERE s.id = $1
+              FOR NO KEY UPDATE OF s`,
+          [sessionId, records.map((r) => r.enrolmentId), SEATED_STATUSES],
+        );
+      if (!session) throw new NotFoundError('Session', sessionId);
+
+      const seated = new Set(session.seated);
+      const problems: FieldProblem[] = [];
+      const minutes: number[] = [];
+      records.forEach((r, i) => {
+        if (!seated.has(r.enrolmentId)) {
+          problems.push({
+            field: `records[${i}].enrolmentId`,
+            message: `enrolment ${r.enrolmentId} is not seated in this session's cohort`,
+          });
+        }
+        const checked = checkMinutes(r.status, r.minutesAttended, session.contact_minutes);
+        if (typeof checked === 'string') {
+          problems.push({ field: `records[${i}].minutesAttended`, message: checked });
+        } else {
+          minutes.push(checked);
+        }
+      });
+      if (problems.length > 0) {
+        const enrolmentProblem = problems.some((p) => p.field.endsWith('enrolmentId'));
+        throw new RuleViolationError(
+          enrolmentProblem ? 'enrolment_not_in_cohort' : 'minutes_out_of_range',
+          problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+          problems,
+        );
+      }
+      if (records.length === 0) return [];
+
+      const rows: WrittenRow[] = await em.query(
+        `WITH input AS (
+           SELECT * FROM unnest($2::uuid[], $3::text[], $4::int[], $5::bool[], $6::text[])
+                      AS i(enrolment_id, status, minutes_attended, note_given, note)
+         ),
+         cur AS (
+           SELECT ar.* FROM attendance_records ar
+            WHERE ar.session_id = $1 AND ar.enrolment_id = ANY($2::uuid[])
+         ),
+         written AS (
+           INSERT INTO attendance_records AS ar
+                  (session_id, enrolment_id, status, minutes_attended, note, marked_by_id, marked_at)
+           SELECT $1, i.enrolment_id, i.status, i.minutes_attended,
+                  CASE WHEN i.note_given THEN i.note ELSE cur.note END, $7, now()
+             FROM input i LEFT JOIN cur ON cur.enrolment_id = i.enrolment_id
+           ON CONFLICT (session_id, enrolment_id) DO UPDATE
+              SET status = EXCLUDED.status, minutes_attended = EXCLUDED.minutes_attended,
+                  note = EXCLUDED.note, marked_by_id = EXCLUDED.marked_by_id,
+                  marked_at = EXCLUDED.marked_at
+            WHERE (ar.status, ar.minutes_attended, ar.note)
+                  IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.minutes_attended, EXCLUDED.note)
+           RETURNING ar.id, ar.enrolment_id, ar.status, ar.minutes_attended, ar.note,
+                     ar.marked_by_id, ar.marked_at
+         )
+         SELECT w.*, cur.status AS before_status, cur.minutes_attended AS before_minutes,
+                cur.note AS before_note, cur.marked_by_id AS before_marked_by_id,
+                cur.marked_at AS before_marked_at
+           FROM written w LEFT JOIN cur ON cur.enrolment_id = w.enrolment_id`,
+        [
+          sessionId,
+          records.map((r) => r.enrolmentId),
+          records.map((r) => r.status),
+          minutes,
+          records.map((r) => r.note !== undefined),
+          records.map((r) => (r.note === undefined || r.note === '' ? null : r.note)),
+          actor.userId,
+        ],
+      );
+
+      await this.audit.record(
+        em,
+        actor,
+        rows.map((w) => ({
+          action: 'attendance.marked',
+          entityType: 'attendance_record',
+          entityId: w.id,
+          before: w.before_status
+            ? {
+                sessionId,
+                enrolmentId: w.enrolment_id,
+                status: w.before_status,
+                minutesAttended: w.before_minutes,
+                note: w.before_note,
+                markedById: w.before_marked_by_id,
+                markedAt: w.before_marked_at,
+              }
+            : null,
+          after: {
+            sessionId,
+            enrolmentId: w.enrolment_id,
+            status: w.status,
+            minutesAttended: w.minutes_attended,
+            note: w.note,
+            markedById: w.marked_by_id,
+            markedAt: w.marked_at,
+          },
+        })),
+      );
+      return rows;
+    });
+
+    if (written.length > 0) await this.enqueueRiskCheck(sessionId);
+    return { sessionId, saved: written.length, unchanged: records.length - written.length };
+  }
+
+  /** The register is saved whatever Redis does; the worker's sweeps catch a missed check. */
+  private async enqueueRiskCheck(sessionId: string): Promise<void> {
+    try {
+      await this.notifications.riskCheck(sessionId);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, sessionId },
+        'Could not enqueue the at-risk check after a register save',
+      );
+    }
+  }
+
+  /** Every seated enrolment of the session's cohort with its record or null, by name. */
+  async register(actor: Actor, sessionId: string): Promise<RegisterView> {
+    await this.scope.assertSession(actor, sessionId);
+    const [session]: Array<RegisterView['session']> = await this.dataSource.query(
+      `SELECT id, cohort_id AS "cohortId", title, starts_at AS "startsAt", ends_at AS "endsAt",
+              contact_minutes AS "contactMinutes", mandatory
+         FROM sessions WHERE id = $1`,
+      [sessionId],
+    );
+    if (!session) throw new NotFoundError('Session', sessionId);
+    const rows: Array<
+      RecordColumns & {
+        enrolment_id: string;
+        student_id: string;
+        given_name: string;
+        family_name: string;
+        enrolment_status: EnrolmentStatus;
+        counts: boolean;
+      }
+    > = await this.dataSource.query(
+      `SELECT e.id AS enrolment_id, e.student_id, st.given_name, st.family_name,
+              e.status AS enrolment_status, s.starts_at >= ${COUNTS_FROM} AS counts,
+              ${RECORD_COLUMNS}
+         FROM sessions s
+         JOIN cohorts c ON c.id = s.cohort_id
+         JOIN enrolments e ON e.cohort_id = s.cohort_id AND e.status = ANY($2::text[])
+         JOIN students st ON st.id = e.student_id
+         LEFT JOIN attendance_records ar ON ar.session_id = s.id AND ar.enrolment_id = e.id
+         LEFT JOIN users u ON u.id = ar.marked_by_id
+        WHERE s.id = $1
+        ORDER BY st.family_name, st.given_name, e.id`,
+      [sessionId, SEATED_STATUSES],
+    );
+    const items = rows.map((r) => ({
+      enrolmentId: r.enrolment_id,
+      studentId: r.student_id,
+      studentName: `${r.given_name} ${r.family_name}`,
+      givenName: r.given_name,
+      familyName: r.family_name,
+      enrolmentStatus: r.enrolment_status,
+      counts: r.counts,
+      record: recordView(r),
+    }));
+    return { session, items, total: items.length };
+  }
+
+  /** Every session of the enrolment's cohort, in time order, with its record or null. */
+  async forEnrolment(
+    actor: Actor,
+    enrolmentId: string,
+  ): Promise<{ enrolmentId: string; items: EnrolmentAttendanceEntry[]; total: number }> {
+    await this.scope.assertEnrolment(actor, enrolmentId);
+    const rows: Array<
+      RecordColumns & {
+        session_id: string;
+        title: string;
+        kind: string;
+        block_id: string | null;
+        starts_at: Date;
+        ends_at: Date;
+        contact_minutes: number;
+        mandatory: boolean;
+        ended: boolean;
+        counts: boolean;
+      }
+    > = await this.dataSource.query(
+      `SELECT s.id AS session_id, s.title, s.kind, s.block_id, s.starts_at, s.ends_at,
+              s.contact_minutes, s.mandatory, s.ends_at <= now() AS ended,
+              (s.mandatory AND s.starts_at >= ${COUNTS_FROM}) AS counts,
+              ${RECORD_COLUMNS}
+         FROM enrolments e
+         JOIN cohorts c ON c.id = e.cohort_id
+         JOIN sessions s ON s.cohort_id = e.cohort_id
+         LEFT JOIN attendance_records ar ON ar.session_id = s.id AND ar.enrolment_id = e.id
+         LEFT JOIN users u ON u.id = ar.marked_by_id
+        WHERE e.id = $1
+        ORDER BY s.starts_at, s.id`,
+      [enrolmentId],
+    );
+    const items = rows.map((r) => ({
+      sessionId: r.session_id,
+      title: r.title,
+      kind: r.kind,
+      blockId: r.block_id,
+      startsAt: r.starts_at,
+      endsAt: r.ends_at,
+      contactMinutes: r.contact_minutes,
+      mandatory: r.mandatory,
+      ended: r.ended,
+      counts: r.counts,
+      record: recordView(r),
+    }));
+    return { enrolmentId, items, total: items.length };
+  }
+}
+
+function duplicateProblems(records: RegisterRecordDto[]): FieldProblem[] {
+  const seen = new Set<string>();
+  const problems: FieldProblem[] = [];
+  records.forEach((r, i) => {
+    if (seen.has(r.enrolmentId)) {
+      problems.push({
+        field: `records[${i}].enrolmentId`,
+        message: `enrolment ${r.enrolmentId} appears more than once`,
+      });
+    }
+    seen.add(r.enrolmentId);
+  });
+  return problems;
+}
