@@ -3,7 +3,10 @@ import { cohortActors, CohortActors, enrol } from './helpers/cohorts-factories';
 import {
   makeCohort,
   makeCourse,
+  makeSeatedCohort,
+  makeSession,
   makeStudent,
+  markAttendance,
   POD_ASSESSMENTS,
   POD_RULES,
 } from './helpers/factories';
@@ -760,10 +763,24 @@ describe('courses and cohorts', () => {
           completed: 2,
           notCompleted: 1,
           meanAttendancePercent: null,
-          atRisk: null,
+          atRisk: 0,
           certificatesIssued: 1,
         });
       }
+    });
+
+    it('reports mean attendance and at-risk counts from the same measures as progress', async () => {
+      const seated = await makeSeatedCohort(t.db, 2);
+      const session = await makeSession(t.db, seated.cohort.id);
+      await markAttendance(t.db, session.id, seated.enrolments[0].id, 'present');
+      await markAttendance(t.db, session.id, seated.enrolments[1].id, 'absent');
+      const res = await t
+        .http()
+        .get(`/api/v1/cohorts/${seated.cohort.id}/summary`)
+        .set(bearer(who.admin));
+      expect(res.status).toBe(200);
+      // (100% + 0%) / 2; the absent student can no longer reach 80% with no sessions left.
+      expect(res.body).toMatchObject({ enrolled: 2, meanAttendancePercent: 50, atRisk: 1 });
     });
 
     it('answers an empty cohort, and 404 / 403 to those who may not see it', async () => {

@@ -10,6 +10,7 @@ import type { CompletionRule } from '../completion/completion-rules';
 import type { AssessmentDefinition } from '../courses/course.entity';
 import { SEATED_STATUSES } from '../enrolments/enrolment.entity';
 import { EnrolmentsService } from '../enrolments/enrolments.service';
+import { ProgressService } from '../progress/progress.service';
 import { isUniqueViolation } from '../infrastructure/database/pg-errors';
 import type { CohortStatus, ReminderSettings } from './cohort.entity';
 import { cohortVisibleSql, scopeParams } from './cohort-scope';
@@ -52,9 +53,11 @@ export interface CohortSummary {
   completed: number;
   notCompleted: number;
   /** Null until the attendance measures are wired in. */
+  /** Mean over seated enrolments with anything measured yet; null before any session ends. */
   meanAttendancePercent: number | null;
   /** Null until the attendance measures are wired in. */
-  atRisk: number | null;
+  /** Seated enrolments at risk (see docs/rules.md). */
+  atRisk: number;
   certificatesIssued: number;
 }
 
@@ -94,6 +97,7 @@ export class CohortsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly enrolments: EnrolmentsService,
+    private readonly progress: ProgressService,
   ) {}
 
   async list(actor: Actor, q: ListCohortsQuery): Promise<Page<CohortView>> {
@@ -303,6 +307,8 @@ export class CohortsService {
     );
     const r = rows[0];
     if (!r) throw new NotFoundError('Cohort', id);
+    // Attendance figures come from the same measures as progress, so the two never disagree.
+    const attendance = await this.progress.cohortAggregate(id);
     return {
       capacity: r.capacity,
       seatsLeft: Math.max(0, r.capacity - r.seated),
@@ -313,8 +319,8 @@ export class CohortsService {
       transferred: r.transferred,
       completed: r.completed,
       notCompleted: r.not_completed,
-      meanAttendancePercent: null,
-      atRisk: null,
+      meanAttendancePercent: attendance.meanAttendancePercent,
+      atRisk: attendance.atRisk,
       certificatesIssued: r.certificates_issued,
     };
   }
