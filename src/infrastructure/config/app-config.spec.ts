@@ -33,11 +33,7 @@ describe('loadConfig', () => {
     ['a short secret', { JWT_SECRET: 'short' }, 'JWT_SECRET must be at least 32 characters'],
     ['a port out of range', { PORT: '70000' }, 'PORT'],
     ['a non-numeric port', { PORT: 'eighty' }, 'PORT'],
-    [
-      'an admin email without a password',
-      { ADMIN_EMAIL: 'a@b.c' },
-      'ADMIN_PASSWORD is required',
-    ],
+    ['an admin email without a password', { ADMIN_EMAIL: 'a@b.c' }, 'ADMIN_PASSWORD is required'],
   ])('refuses %s with one line naming the variable', (_name, overrides, expected) => {
     const attempt = () => loadConfig({ ...valid, ...overrides });
     expect(attempt).toThrow(ConfigError);
