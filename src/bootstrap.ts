@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiModule } from './api.module';
 import { AppConfig } from './infrastructure/config/app-config';
 import { createValidationPipe } from './infrastructure/http/validation';
+import { mountQueueDashboard } from './notifications/queue-dashboard';
 import { registerWeb } from './web/web-setup';
 import { WorkerModule } from './worker.module';
 
@@ -78,6 +79,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   routeTables.set(app, routes);
 
   await registerWeb(app, config);
+  await mountQueueDashboard(app);
   await app.init();
   await fastify.ready();
   return app;

@@ -9,6 +9,13 @@ import { QueuesModule } from './infrastructure/queues/queues.module';
 import { RedisModule } from './infrastructure/redis/redis.module';
 import { PingProcessor } from './system/ping.processor';
 import { SystemModule } from './system/system.module';
+import { CertificatesModule } from './certificates/certificates.module';
+import { IssueCertificateProcessor } from './certificates/issue-certificate.processor';
+import { MailModule } from './infrastructure/mail/mail.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { NotificationsProcessor } from './notifications/notifications.processor';
+import { OutboxSender } from './notifications/outbox-sender.service';
+import { RemindersProcessor } from './notifications/reminders.processor';
 
 /**
  * Root module of the worker process (no HTTP). Processors and job schedulers are registered
@@ -28,8 +35,17 @@ export class WorkerModule {
         ScopeModule,
         AuditModule,
         SystemModule,
+        CertificatesModule,
+        NotificationsModule,
+        MailModule,
       ],
-      providers: [PingProcessor],
+      providers: [
+        PingProcessor,
+        IssueCertificateProcessor,
+        NotificationsProcessor,
+        RemindersProcessor,
+        OutboxSender,
+      ],
     };
   }
 }

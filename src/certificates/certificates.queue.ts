@@ -11,11 +11,19 @@ export interface IssueCertificateJob {
   reason?: string;
 }
 
+/** Scheduled by the worker: find completions that never got a certificate and queue them. */
+export interface SweepCertificatesJob {
+  sweep: true;
+}
+
+export type CertificatesJob = IssueCertificateJob | SweepCertificatesJob;
+
+export const CERTIFICATES_SWEEP_SCHEDULER = 'certificates-sweep';
+const issueJobId = (enrolmentId: string) => `issue-${enrolmentId}`;
+
 @Injectable()
 export class CertificatesQueue {
-  constructor(
-    @InjectQueue(QUEUES.certificates) private readonly queue: Queue<IssueCertificateJob>,
-  ) {}
+  constructor(@InjectQueue(QUEUES.certificates) private readonly queue: Queue<CertificatesJob>) {}
 
   /**
    * Deterministic job ids: enqueueing the same completion twice is one job while it is waiting.
@@ -27,7 +35,7 @@ export class CertificatesQueue {
       enrolmentIds.map((enrolmentId) => ({
         name: 'issue',
         data: { enrolmentId },
-        opts: { jobId: `issue-${enrolmentId}` },
+        opts: { jobId: issueJobId(enrolmentId) },
       })),
     );
   }
@@ -37,6 +45,32 @@ export class CertificatesQueue {
       'issue',
       { enrolmentId, supersedesId, reason },
       { jobId: `reissue-${supersedesId}` },
+    );
+  }
+
+  /**
+   * For the sweep: a completed job under the same id (it ran before the enrolment was
+   * completed) would swallow a plain re-add, so it is removed first. A failed job is left as it
+   * is: it stays visible on the dashboard for someone to look at and retry.
+   */
+  async requeueIssue(enrolmentIds: string[]): Promise<void> {
+    const add: string[] = [];
+    for (const enrolmentId of enrolmentIds) {
+      const job = await this.queue.getJob(issueJobId(enrolmentId));
+      const state = job ? await job.getState() : null;
+      if (state === 'failed') continue;
+      if (job && state === 'completed') await job.remove();
+      add.push(enrolmentId);
+    }
+    await this.issue(add);
+  }
+
+  /** Idempotent: every worker calls it at boot; one scheduler exists per id. */
+  async scheduleSweep(everyMs: number): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      CERTIFICATES_SWEEP_SCHEDULER,
+      { every: everyMs },
+      { name: 'sweep', data: { sweep: true } },
     );
   }
 }

@@ -1,0 +1,187 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { attendanceThreshold } from '../completion/completion-rules';
+import { ProgressRecord, ProgressService } from '../progress/progress.service';
+import { NewNotification, NotificationsService } from './notifications.service';
+
+/** Advisory-lock namespace: one risk check per cohort at a time. */
+const RISK_LOCK_NAMESPACE = 50_003;
+
+export interface RiskCheckResult {
+  checked: number;
+  crossings: number;
+  notifications: number;
+}
+
+/**
+ * Attendance warnings after a register save. At-risk is the progress service's own flag (max
+ * reachable % below the cohort's attendance threshold, or consecutive unexcused absences at the
+ * cohort's warning level), so a warning always agrees with what the progress page shows.
+ *
+ * risk_states holds the last seen state per enrolment. Going from not at risk to at risk is a
+ * crossing: it increments `crossings` and writes one warning to the student and one to each of
+ * the cohort's tutors, keyed `attendance_warning:<enrolment>:<crossing>:<recipient id>`. Saving
+ * the register again while still at risk changes nothing; recovering only records the new state,
+ * so a later relapse is a new crossing with new keys. Checks of one cohort take turns (advisory
+ * lock), so two saves at once cannot both count the same crossing.
+ */
+@Injectable()
+export class AttendanceWarningsService {
+  private readonly logger = new Logger(AttendanceWarningsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly progress: ProgressService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  async check(sessionId: string): Promise<RiskCheckResult> {
+    const sessions: Array<{ cohort_id: string }> = await this.dataSource.query(
+      'SELECT cohort_id FROM sessions WHERE id = $1',
+      [sessionId],
+    );
+    if (!sessions[0]) {
+      this.logger.warn(`Risk check skipped: session ${sessionId} no longer exists`);
+      return { checked: 0, crossings: 0, notifications: 0 };
+    }
+    const cohortId = sessions[0].cohort_id;
+    const result = await this.dataSource.transaction(async (em) => {
+      await em.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        RISK_LOCK_NAMESPACE,
+        cohortId,
+      ]);
+      const records = await this.progress.load(
+        { cohortIds: [cohortId], statuses: ['enrolled'] },
+        em,
+      );
+      if (records.length === 0) return { checked: 0, crossed: [], ids: [] };
+      const enrolmentIds = records.map((r) => r.view.enrolmentId);
+      const prior: Array<{ enrolment_id: string; at_risk: boolean; crossings: number }> =
+        await em.query(
+          `SELECT enrolment_id, at_risk, crossings FROM risk_states
+            WHERE enrolment_id = ANY($1::uuid[]) FOR UPDATE`,
+          [enrolmentIds],
+        );
+      const before = new Map(prior.map((p) => [p.enrolment_id, p]));
+      const changed: Array<{ id: string; atRisk: boolean; crossings: number }> = [];
+      const crossed: Array<{ record: ProgressRecord; crossing: number }> = [];
+      for (const record of records) {
+        const was = before.get(record.view.enrolmentId);
+        const atRisk = record.view.atRisk;
+        if (was && was.at_risk === atRisk) continue;
+        const crossing = (was?.crossings ?? 0) + (atRisk ? 1 : 0);
+        changed.push({ id: record.view.enrolmentId, atRisk, crossings: crossing });
+        if (atRisk) crossed.push({ record, crossing });
+      }
+      if (changed.length) {
+        await em.query(
+          `INSERT INTO risk_states (enrolment_id, at_risk, crossings, updated_at)
+           SELECT id, at_risk, crossings, now()
+             FROM unnest($1::uuid[], $2::boolean[], $3::int[]) AS x(id, at_risk, crossings)
+           ON CONFLICT (enrolment_id) DO UPDATE
+              SET at_risk = EXCLUDED.at_risk, crossings = EXCLUDED.crossings, updated_at = now()`,
+          [changed.map((c) => c.id), changed.map((c) => c.atRisk), changed.map((c) => c.crossings)],
+        );
+      }
+      const ids = crossed.length
+        ? await this.notifications.enqueue(em, await this.warnings(em, cohortId, crossed))
+        : [];
+      return { checked: records.length, crossed, ids };
+    });
+    if (result.crossed.length) {
+      this.logger.log(
+        `Risk check of session ${sessionId}: ${result.crossed.length} enrolment(s) newly at risk`,
+      );
+    }
+    await this.notifications.dispatch(result.ids);
+    return {
+      checked: result.checked,
+      crossings: result.crossed.length,
+      notifications: result.ids.length,
+    };
+  }
+
+  private async warnings(
+    em: Pick<DataSource, 'query'>,
+    cohortId: string,
+    crossed: Array<{ record: ProgressRecord; crossing: number }>,
+  ): Promise<NewNotification[]> {
+    const [context]: Array<{
+      cohort_name: string;
+      course_title: string;
+      tutors: Array<{ id: string; email: string; name: string | null }>;
+    }> = await em.query(
+      `SELECT c.name AS cohort_name, co.title AS course_title,
+              COALESCE((SELECT json_agg(json_build_object('id', u.id, 'email', u.email, 'name', u.display_name)
+                                        ORDER BY u.email)
+                          FROM cohort_tutors ct JOIN users u ON u.id = ct.user_id
+                         WHERE ct.cohort_id = c.id AND u.role = 'tutor'), '[]'::json) AS tutors
+         FROM cohorts c JOIN courses co ON co.id = c.course_id WHERE c.id = $1`,
+      [cohortId],
+    );
+    const students: Array<{
+      enrolment_id: string;
+      student_id: string;
+      email: string;
+      given_name: string;
+    }> = await em.query(
+      `SELECT e.id AS enrolment_id, st.id AS student_id, st.email, st.given_name
+           FROM enrolments e JOIN students st ON st.id = e.student_id
+          WHERE e.id = ANY($1::uuid[]) AND st.erased_at IS NULL`,
+      [crossed.map((c) => c.record.view.enrolmentId)],
+    );
+    const byEnrolment = new Map(students.map((s) => [s.enrolment_id, s]));
+    const list: NewNotification[] = [];
+    for (const { record, crossing } of crossed) {
+      const v = record.view;
+      const facts = this.facts(record);
+      const key = `attendance_warning:${v.enrolmentId}:${crossing}`;
+      const student = byEnrolment.get(v.enrolmentId);
+      if (student) {
+        list.push({
+          dedupeKey: `${key}:${student.student_id}`,
+          kind: 'attendance_warning',
+          recipient: student.email,
+          subject: `Your attendance on ${context.course_title} needs attention`,
+          text: [
+            `Dear ${student.given_name},`,
+            '',
+            `Your attendance on ${context.course_title} (${context.cohort_name}) now puts your completion at risk.`,
+            '',
+            ...facts,
+            '',
+            'Please contact your tutor or the course administrator soon to talk about how to catch up.',
+          ].join('\n'),
+        });
+      }
+      for (const tutor of context.tutors) {
+        list.push({
+          dedupeKey: `${key}:${tutor.id}`,
+          kind: 'attendance_warning',
+          recipient: tutor.email,
+          subject: `Attendance warning: ${v.studentName} (${context.cohort_name})`,
+          text: [
+            `Dear ${tutor.name ?? 'colleague'},`,
+            '',
+            `${v.studentName} on ${context.course_title} (${context.cohort_name}) is now at risk of not completing.`,
+            '',
+            ...facts,
+          ].join('\n'),
+        });
+      }
+    }
+    return list;
+  }
+
+  private facts(record: ProgressRecord): string[] {
+    const a = record.view.attendance;
+    const threshold = attendanceThreshold(record.rules);
+    const pct = (n: number | null) => (n === null ? 'not yet measured' : `${n.toFixed(1)}%`);
+    return [
+      `- Attendance so far: ${pct(a.percent)}${threshold !== null ? ` (the course requires ${threshold}%)` : ''}`,
+      `- The most that can still be reached by attending every remaining session: ${pct(a.maxReachablePercent)}`,
+      `- Consecutive absences: ${a.consecutiveAbsences}`,
+    ];
+  }
+}
