@@ -81,6 +81,16 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   await registerWeb(app, config);
   await mountQueueDashboard(app);
   await app.init();
+  // An action with no body (e.g. POST .../completion/evaluate) may still arrive labelled JSON:
+  // treat an empty JSON body as no body. This replaces the parser Nest registers in init();
+  // Fastify's own parser, with its prototype-poisoning protection, handles every other body.
+  const jsonParser = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') return done(null, undefined);
+    void jsonParser(request, text, done);
+  });
   await fastify.ready();
   return app;
 }

@@ -20,6 +20,22 @@ describe('errors as RFC 9457 problem details', () => {
     expect(typeof res.body.detail).toBe('string');
   });
 
+  it('an action with an empty JSON body is treated as having no body', async () => {
+    const admin = await createUser(t, 'admin');
+    const res = await t
+      .http()
+      .post('/api/v1/system/ping')
+      .set(bearer(admin))
+      .set('content-type', 'application/json');
+    expect(res.status).toBe(202);
+    const poisoned = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .set('content-type', 'application/json')
+      .send('{"email":"a@b.c","password":"x","__proto__":{"admin":true}}');
+    expect(poisoned.status).toBe(400);
+  });
+
   it('an unknown route is a 404 problem', async () => {
     const res = await t.http().get('/api/v1/nothing-here');
     expect(res.status).toBe(404);
