@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  AccreditationRow,
+  accreditationColumns,
+  FIXED_HEADERS,
+  headerCells,
+  rowCells,
+} from './accreditation-columns';
+
+const row: AccreditationRow = {
+  cohortNumber: 4,
+  cohortName: 'Cohort 4 (2018)',
+  givenName: 'Zoë',
+  familyName: '=HYPERLINK("http://x","y")',
+  email: 'zoe@pod.test',
+  profession: 'peer_support_worker',
+  employer: '+cmd',
+  route: 'graduate_certificate',
+  enrolmentStatus: 'completed',
+  enrolledOn: '2018-01-02',
+  endedOn: '2018-12-14',
+  sessionsEligible: 20,
+  sessionsAttended: 17,
+  attendancePercent: 83.3,
+  commitmentPercent: 90,
+  attendedHours: 102,
+  blockPercents: [100, null, 66.7],
+  assessments: { ESSAY: 'pass', PRACTICE: 'refer' },
+  completionDecision: 'completed',
+  decidedOn: '2018-12-15',
+  overridden: false,
+  certificateSerial: 'POD-C4-0007',
+  certificateStatus: 'issued',
+};
+
+describe('accreditation columns', () => {
+  it.each([
+    [{ blockCount: 0, assessmentCodes: [] }, []],
+    [{ blockCount: 2, assessmentCodes: ['ESSAY'] }, ['Block 1 %', 'Block 2 %', 'ESSAY']],
+    [
+      { blockCount: 4, assessmentCodes: ['ESSAY', 'PRACTICE', 'PRESENT'] },
+      ['Block 1 %', 'Block 2 %', 'Block 3 %', 'Block 4 %', 'ESSAY', 'PRACTICE', 'PRESENT'],
+    ],
+  ])('layout %j puts %j between the fixed columns', (layout, middle) => {
+    expect(accreditationColumns(layout).map((c) => c.header)).toEqual([
+      ...FIXED_HEADERS.leading,
+      ...middle,
+      ...FIXED_HEADERS.trailing,
+    ]);
+  });
+
+  it('renders a row: numbers as numbers, text neutralised, missing values empty', () => {
+    const columns = accreditationColumns({
+      blockCount: 4,
+      assessmentCodes: ['ESSAY', 'PRACTICE', 'PRESENT'],
+    });
+    const cells = Object.fromEntries(columns.map((c, i) => [c.header, rowCells(columns, row)[i]]));
+    expect(cells).toEqual({
+      'Cohort number': 4,
+      'Cohort name': 'Cohort 4 (2018)',
+      'Given name': 'Zoë',
+      'Family name': `'=HYPERLINK("http://x","y")`,
+      Email: 'zoe@pod.test',
+      Profession: 'peer_support_worker',
+      Employer: `'+cmd`,
+      Route: 'graduate_certificate',
+      'Enrolment status': 'completed',
+      'Enrolled on': '2018-01-02',
+      'Ended on': '2018-12-14',
+      'Sessions eligible': 20,
+      'Sessions attended': 17,
+      'Attendance %': 83.3,
+      'Commitment %': 90,
+      'Attended contact hours': 102,
+      'Block 1 %': 100,
+      'Block 2 %': null,
+      'Block 3 %': 66.7,
+      'Block 4 %': null,
+      ESSAY: 'pass',
+      PRACTICE: 'refer',
+      PRESENT: null,
+      'Completion decision': 'completed',
+      'Decided on': '2018-12-15',
+      Overridden: 'no',
+      'Certificate serial': 'POD-C4-0007',
+      'Certificate status': 'issued',
+    });
+  });
+
+  it.each([
+    [{ overridden: true }, 'Overridden', 'yes'],
+    [{ overridden: null, completionDecision: null }, 'Overridden', null],
+    [{ employer: null }, 'Employer', null],
+    [{ attendancePercent: null }, 'Attendance %', null],
+    [{ attendancePercent: -0.5 }, 'Attendance %', -0.5],
+  ] as Array<[Partial<AccreditationRow>, string, unknown]>)(
+    'with %j the %s cell is %j',
+    (over, header, expected) => {
+      const columns = accreditationColumns({ blockCount: 0, assessmentCodes: [] });
+      const cells = rowCells(columns, { ...row, ...over });
+      expect(cells[columns.findIndex((c) => c.header === header)]).toEqual(expected);
+    },
+  );
+
+  it('neutralises an assessment code used as a header', () => {
+    const columns = accreditationColumns({ blockCount: 0, assessmentCodes: ['=EVIL'] });
+    expect(headerCells(columns)).toContain(`'=EVIL`);
+  });
+
+  it('docs/reports.md documents every column, in the export order', () => {
+    const doc = readFileSync(join(__dirname, '../../docs/reports.md'), 'utf8');
+    const section = doc.split('## Accreditation export columns')[1]?.split('\n## ')[0] ?? '';
+    const documented = [...section.matchAll(/^\|\s*\d+\s*\|\s*`([^`]+)`\s*\|/gm)].map((m) => m[1]);
+    expect(documented).toEqual([
+      ...FIXED_HEADERS.leading,
+      'Block n %',
+      '<assessment code>',
+      ...FIXED_HEADERS.trailing,
+    ]);
+  });
+});
