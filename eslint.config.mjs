@@ -14,6 +14,7 @@ export default tseslint.config(
       'scripts/**',
       // Plain browser scripts shipped with the pages, outside the TypeScript project.
       'src/web/views/assets/**',
+      'test/helpers/*.js',
       '*.mjs',
       '*.js',
     ],

@@ -3,14 +3,19 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentActor, Public, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
+import { SEATED_STATUSES } from '../enrolments/enrolment.entity';
+import { ProgressService } from '../progress/progress.service';
 import { CsrfGuard } from './csrf.guard';
 import { homeFor } from './navigation';
 import { PageRenderer } from './page-renderer.service';
 import { WebExceptionFilter } from './web-exception.filter';
-import { WebQueries } from './web-queries';
+import { CohortRow, WebQueries } from './web-queries';
 import { WebSession } from './web-session.service';
 
-/** The site root and each role's home page. */
+/** Cohorts whose students can still be at risk; finished ones show their outcomes instead. */
+const LIVE_STATUSES = new Set(['planned', 'enrolling', 'running']);
+
+/** The site root and the admin and tutor home pages (the student's is StudentPagesController's /progress). */
 @ApiExcludeController()
 @Controller()
 @UseGuards(CsrfGuard)
@@ -20,6 +25,7 @@ export class HomeController {
     private readonly pages: PageRenderer,
     private readonly session: WebSession,
     private readonly queries: WebQueries,
+    private readonly progress: ProgressService,
   ) {}
 
   @Public()
@@ -34,7 +40,23 @@ export class HomeController {
   @Get('admin')
   async admin(@Res() reply: FastifyReply) {
     const cohorts = await this.queries.allCohorts();
-    return this.pages.render(reply, 'admin/cohorts.njk', { title: 'Cohorts', cohorts });
+    const live = cohorts.filter((c) => LIVE_STATUSES.has(c.status)).map((c) => c.id);
+    // One progress read for every live cohort; the at-risk flag is the progress service's.
+    const records = live.length
+      ? await this.progress.load({ cohortIds: live, statuses: SEATED_STATUSES })
+      : [];
+    const atRisk = new Map<string, number>();
+    for (const { view } of records) {
+      if (view.atRisk) atRisk.set(view.cohortId, (atRisk.get(view.cohortId) ?? 0) + 1);
+    }
+    return this.pages.render(reply, 'admin/cohorts.njk', {
+      title: 'Cohorts',
+      cohorts: cohorts.map((c) => ({
+        ...c,
+        atRisk: LIVE_STATUSES.has(c.status) ? (atRisk.get(c.id) ?? 0) : null,
+      })),
+      courses: coursesOf(cohorts),
+    });
   }
 
   @Roles('tutor')
@@ -43,11 +65,13 @@ export class HomeController {
     const cohorts = await this.queries.tutorCohorts(actor.userId as string);
     return this.pages.render(reply, 'tutor/cohorts.njk', { title: 'Your cohorts', cohorts });
   }
+}
 
-  @Roles('student')
-  @Get('progress')
-  async progress(@CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
-    const enrolments = await this.queries.studentEnrolments(actor.studentId as string);
-    return this.pages.render(reply, 'student/progress.njk', { title: 'Your progress', enrolments });
+/** The courses of the listed cohorts, for the course-wide report downloads. */
+function coursesOf(cohorts: CohortRow[]): Array<{ id: string; code: string; title: string }> {
+  const courses = new Map<string, { id: string; code: string; title: string }>();
+  for (const c of cohorts) {
+    courses.set(c.courseId, { id: c.courseId, code: c.courseCode, title: c.courseTitle });
   }
+  return [...courses.values()].sort((a, b) => a.code.localeCompare(b.code));
 }

@@ -16,8 +16,18 @@ describe('navigationFor', () => {
     ['/admin/cohorts/1', { current: false, active: true }],
     ['/administrators', { current: false, active: false }],
     ['/progress', { current: false, active: false }],
+    ['/admin/certificates', { current: false, active: false }],
   ])('marks the admin Cohorts item on %s', (path, marks) => {
     expect(navigationFor('admin', path)[0]).toMatchObject({ href: '/admin', ...marks });
+  });
+
+  it('marks the longest matching item only', () => {
+    const items = navigationFor('admin', '/admin/certificates/x/revoke');
+    expect(items.map((i) => [i.href, i.current, i.active])).toEqual([
+      ['/admin', false, false],
+      ['/admin/students/import', false, false],
+      ['/admin/certificates', false, true],
+    ]);
   });
 });
 

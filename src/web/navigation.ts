@@ -11,9 +11,16 @@ export interface NavigationItem {
  * a page is reachable from the header; pages reached from another page need no entry.
  */
 export const NAVIGATION: Record<Role, readonly NavigationItem[]> = {
-  admin: [{ text: 'Cohorts', href: '/admin' }],
+  admin: [
+    { text: 'Cohorts', href: '/admin' },
+    { text: 'Import students', href: '/admin/students/import' },
+    { text: 'Certificates', href: '/admin/certificates' },
+  ],
   tutor: [{ text: 'Your cohorts', href: '/tutor' }],
-  student: [{ text: 'Your progress', href: '/progress' }],
+  student: [
+    { text: 'Your progress', href: '/progress' },
+    { text: 'Your timetable', href: '/timetable' },
+  ],
 };
 
 /** Where each role lands after signing in, and where `/` sends them. */

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { Environment, FileSystemLoader } from 'nunjucks';
 import { AppConfig } from '../infrastructure/config/app-config';
 import { CSRF_COOKIE, csrfTokenFor, newCsrfSecret } from './csrf';
-import { fieldError, FormError } from './forms';
+import { fieldError, fieldId, FormError } from './forms';
 import { navigationFor } from './navigation';
 import { VIEW_FILTERS } from './view-helpers';
 import { cookieOptions } from './web-cookies';
@@ -42,6 +42,7 @@ export class PageRenderer {
       this.env.addFilter(name, filter as (...args: unknown[]) => unknown);
     }
     this.env.addFilter('fieldError', fieldError);
+    this.env.addFilter('fieldId', fieldId);
     this.env.addGlobal('serviceName', SERVICE_NAME);
   }
 

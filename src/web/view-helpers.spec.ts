@@ -1,8 +1,12 @@
 import {
+  assessmentOutcomeTag,
+  attendanceLabel,
+  certificateStatusTag,
   cohortStatusTag,
   enrolmentStatusTag,
   formatDate,
   formatDateTime,
+  formatDay,
   formatPercent,
   formatTime,
   routeLabel,
@@ -81,5 +85,44 @@ describe('labels', () => {
     ['postgraduate_certificate', 'Postgraduate certificate (level 7)'],
   ])('route %s reads %s', (route, text) => {
     expect(routeLabel(route)).toBe(text);
+  });
+});
+
+describe('formatDay', () => {
+  it.each([
+    ['2018-01-08T09:30:00Z', 'Europe/London', 'Monday 8 January 2018'],
+    ['2018-01-08T23:30:00Z', 'Europe/London', 'Monday 8 January 2018'],
+    ['2018-01-08T23:30:00Z', 'Europe/Berlin', 'Tuesday 9 January 2018'],
+    ['2018-01-08', 'Pacific/Kiritimati', 'Monday 8 January 2018'],
+    ['nonsense', 'Europe/London', ''],
+  ])('%s in %s -> %s', (value, zone, expected) => {
+    expect(formatDay(value, zone)).toBe(expected);
+  });
+});
+
+describe('labels and tags', () => {
+  it.each([
+    ['present', 'Present'],
+    ['left_early', 'Left early'],
+    ['odd', 'odd'],
+  ])('attendance %s -> %s', (status, label) => {
+    expect(attendanceLabel(status)).toBe(label);
+  });
+
+  it.each([
+    ['issued', { text: 'Issued', classes: 'nhsuk-tag--green' }],
+    ['revoked', { text: 'Revoked', classes: 'nhsuk-tag--red' }],
+    ['superseded', { text: 'Superseded', classes: 'nhsuk-tag--grey' }],
+  ])('certificate %s', (status, tag) => {
+    expect(certificateStatusTag(status)).toEqual(tag);
+  });
+
+  it.each([
+    ['pass', 'Passed'],
+    ['refer', 'Referred'],
+    ['fail', 'Failed'],
+    [null, 'Not marked yet'],
+  ])('assessment %s -> %s', (outcome, text) => {
+    expect(assessmentOutcomeTag(outcome).text).toBe(text);
   });
 });

@@ -24,6 +24,12 @@ export function formatDate(value: unknown, zone = DEFAULT_ZONE): string {
   return dt?.isValid ? dt.toFormat('d MMMM yyyy') : '';
 }
 
+/** "Monday 8 January 2018": a session's day, with its weekday, in `zone`. */
+export function formatDay(value: unknown, zone = DEFAULT_ZONE): string {
+  const dt = toDateTime(value, zone);
+  return dt?.isValid ? dt.toFormat('cccc d MMMM yyyy') : '';
+}
+
 /** "9:30am", "12pm" (an instant shown in `zone`, e.g. the cohort's time zone). */
 export function formatTime(value: unknown, zone = DEFAULT_ZONE): string {
   const dt = toDateTime(value, zone);
@@ -42,6 +48,13 @@ export function formatDateTime(value: unknown, zone = DEFAULT_ZONE): string {
 export function formatPercent(value: unknown): string {
   if (typeof value !== 'number' || !Number.isFinite(value)) return '';
   return `${Math.round(value * 10) / 10}%`;
+}
+
+/** "1 hour", "42.5 hours"; empty when there is no number. */
+export function formatHours(value: unknown): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return '';
+  const rounded = Math.round(value * 10) / 10;
+  return `${rounded} ${rounded === 1 ? 'hour' : 'hours'}`;
 }
 
 export interface TagParams {
@@ -67,6 +80,26 @@ const COHORT_STATUS: Record<CohortStatus, TagParams> = {
   archived: { text: 'Archived', classes: 'nhsuk-tag--white' },
 };
 
+const ATTENDANCE_STATUS: Record<string, string> = {
+  present: 'Present',
+  late: 'Late',
+  left_early: 'Left early',
+  excused: 'Excused',
+  absent: 'Absent',
+};
+
+const CERTIFICATE_STATUS: Record<string, TagParams> = {
+  issued: { text: 'Issued', classes: 'nhsuk-tag--green' },
+  revoked: { text: 'Revoked', classes: 'nhsuk-tag--red' },
+  superseded: { text: 'Superseded', classes: 'nhsuk-tag--grey' },
+};
+
+const ASSESSMENT_OUTCOME: Record<string, TagParams> = {
+  pass: { text: 'Passed', classes: 'nhsuk-tag--green' },
+  refer: { text: 'Referred', classes: 'nhsuk-tag--yellow' },
+  fail: { text: 'Failed', classes: 'nhsuk-tag--red' },
+};
+
 const ROUTES: Record<string, string> = {
   graduate_certificate: 'Graduate certificate (level 6)',
   postgraduate_certificate: 'Postgraduate certificate (level 7)',
@@ -85,13 +118,33 @@ export function routeLabel(route: string): string {
   return ROUTES[route] ?? route;
 }
 
+/** "Left early"; an unknown value is shown as it is. */
+export function attendanceLabel(status: string): string {
+  return ATTENDANCE_STATUS[status] ?? status;
+}
+
+export function certificateStatusTag(status: string): TagParams {
+  return CERTIFICATE_STATUS[status] ?? { text: status };
+}
+
+/** An assessment's latest outcome; none yet reads "Not marked yet". */
+export function assessmentOutcomeTag(outcome: string | null | undefined): TagParams {
+  if (!outcome) return { text: 'Not marked yet', classes: 'nhsuk-tag--white' };
+  return ASSESSMENT_OUTCOME[outcome] ?? { text: outcome };
+}
+
 /** The filters every template can use, by name. */
 export const VIEW_FILTERS = {
   formatDate,
+  formatDay,
   formatTime,
   formatDateTime,
   formatPercent,
   enrolmentStatusTag,
   cohortStatusTag,
   routeLabel,
+  attendanceLabel,
+  certificateStatusTag,
+  assessmentOutcomeTag,
+  formatHours,
 };

@@ -1,21 +1,54 @@
 import { Module } from '@nestjs/common';
+import { AttendanceModule } from '../attendance/attendance.module';
 import { AuthModule } from '../auth/auth.module';
+import { CertificatesModule } from '../certificates/certificates.module';
+import { CohortsModule } from '../cohorts/cohorts.module';
+import { CompletionModule } from '../completion/completion.module';
+import { EnrolmentsModule } from '../enrolments/enrolments.module';
+import { ProgressModule } from '../progress/progress.module';
+import { ReportsModule } from '../reports/reports.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { StudentsModule } from '../students/students.module';
+import { AdminCohortPagesController } from './admin-cohort-pages.controller';
+import { AdminPagesController } from './admin-pages.controller';
 import { HomeController } from './home.controller';
 import { NotFoundController } from './not-found.controller';
 import { PageRenderer } from './page-renderer.service';
 import { SignInController } from './sign-in.controller';
+import { StudentPagesController } from './student-pages.controller';
+import { TutorPagesController } from './tutor-pages.controller';
 import { WebQueries } from './web-queries';
 import { WebSession } from './web-session.service';
 
 /**
  * Server-rendered pages (NHS.UK design system) at the site root; see docs/web.md. The Fastify
  * side (cookies, static assets, session cookie) is registered by registerWeb() in bootstrap.
- * NotFoundController's catch-all must stay last so it reads as the fallback it is (Fastify
- * matches the most specific route whatever the order).
+ * The feature modules are imported for their services only: pages call the same services as
+ * the API. NotFoundController's catch-all must stay last so it reads as the fallback it is
+ * (Fastify matches the most specific route whatever the order).
  */
 @Module({
-  imports: [AuthModule],
-  controllers: [SignInController, HomeController, NotFoundController],
+  imports: [
+    AuthModule,
+    CohortsModule,
+    SessionsModule,
+    EnrolmentsModule,
+    StudentsModule,
+    ProgressModule,
+    AttendanceModule,
+    CompletionModule,
+    CertificatesModule,
+    ReportsModule,
+  ],
+  controllers: [
+    SignInController,
+    HomeController,
+    StudentPagesController,
+    TutorPagesController,
+    AdminCohortPagesController,
+    AdminPagesController,
+    NotFoundController,
+  ],
   providers: [PageRenderer, WebSession, WebQueries],
   exports: [PageRenderer, WebSession],
 })

@@ -91,7 +91,7 @@ describe('sign in and sign out in a browser', () => {
     expect(await page.title()).toBe('Cohorts – POD Cohorts');
     const row = page.getByRole('row').filter({ hasText: title });
     const cells = await row.getByRole('cell').allInnerTexts();
-    expect(cells.slice(3)).toEqual(['2 of 2', '0', '1']);
+    expect(cells.slice(3)).toEqual(['2 of 2', '0', '1', '0', '0']);
     const nav = page.getByRole('navigation', { name: 'Menu' });
     expect(await nav.getByRole('link', { name: 'Cohorts' }).getAttribute('aria-current')).toBe(
       'page',
