@@ -1,4 +1,4 @@
-import { AppConfig, loadConfig } from '../infrastructure/config/app-config';
+import { AppConfig, loadConfig, processEnvironment } from '../infrastructure/config/app-config';
 
 /** Where `npm run db:seed` writes when DATABASE_URL is unset: the same default as the migration CLI. */
 export const DEFAULT_SEED_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/pod_cohorts';
@@ -36,5 +36,5 @@ export function seedConfig(env: Record<string, string | undefined>): SeedConfig 
  * whoever calls the seed (the local runner, the CLI, a test), not just callers that pass it.
  */
 export function processNodeEnv(): string | undefined {
-  return process.env.NODE_ENV;
+  return processEnvironment().NODE_ENV;
 }

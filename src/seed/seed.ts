@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { DataSource, EntityManager } from 'typeorm';
 import { hashPassword } from '../auth/passwords';
-import { ConfigError } from '../infrastructure/config/app-config';
+import { ConfigError, processEnvironment } from '../infrastructure/config/app-config';
 import { buildDataSourceOptions } from '../infrastructure/database/database-options';
 import {
   buildDemoData,
@@ -385,7 +385,7 @@ export async function runSeedCli(
 }
 
 if (require.main === module) {
-  void runSeedCli(process.env).then((code) => {
+  void runSeedCli(processEnvironment()).then((code) => {
     process.exitCode = code;
   });
 }

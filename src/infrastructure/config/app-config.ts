@@ -171,9 +171,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   return config;
 }
 
-/** The entry points call this; it is the one place that reads the process environment. */
+/** The process environment; this module is the one place that reads it. */
+export function processEnvironment(): Record<string, string | undefined> {
+  return process.env;
+}
+
+/** The entry points call this. */
 export function loadConfigFromEnvironment(): AppConfig {
-  return loadConfig(process.env);
+  return loadConfig(processEnvironment());
 }
 
 /** Prints the one-line reason and exits; used by the entry points. */
