@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { makeStudent } from './factories';
+import { makeEnrolment, makeStudent, markAttendance } from './factories';
 import { createUser, TestApp, TestUser } from './test-app';
 
 export interface CohortActors {
@@ -35,37 +35,15 @@ export function icsValues(ics: string, name: string): string[] {
     .map((l) => l.slice(l.indexOf(':') + 1));
 }
 
-/**
- * An enrolment in any status. (factories.ts's makeEnrolment uses one parameter both as a varchar
- * column and in a text comparison, which PostgreSQL refuses: "inconsistent types deduced".)
- */
-export async function enrol(
+/** An enrolment with the given status, seated when the status takes a seat. */
+export function enrol(
   db: Pick<DataSource, 'query'>,
   studentId: string,
   cohort: { id: string; course_id: string },
   status = 'enrolled',
 ): Promise<{ id: string }> {
-  const rows: Array<{ id: string }> = await db.query(
-    `INSERT INTO enrolments (student_id, cohort_id, course_id, route, status, enrolled_at, seated_at)
-     VALUES ($1, $2, $3, 'graduate_certificate', $4::varchar, $5,
-             CASE WHEN $4::varchar IN ('enrolled', 'completed', 'not_completed') THEN $5::timestamptz END)
-     RETURNING id`,
-    [studentId, cohort.id, cohort.course_id, status, new Date('2017-12-01T00:00:00Z')],
-  );
-  return rows[0];
+  return makeEnrolment(db, studentId, cohort, { status });
 }
 
-/** An attendance record (factories.ts's markAttendance has the same parameter-type clash). */
-export async function attend(
-  db: Pick<DataSource, 'query'>,
-  sessionId: string,
-  enrolmentId: string,
-  status: 'present' | 'late' | 'left_early' | 'excused' | 'absent',
-): Promise<void> {
-  await db.query(
-    `INSERT INTO attendance_records (session_id, enrolment_id, status, minutes_attended)
-     SELECT $1, $2, $3::varchar, CASE WHEN $3::varchar = 'present' THEN s.contact_minutes ELSE 0 END
-       FROM sessions s WHERE s.id = $1`,
-    [sessionId, enrolmentId, status],
-  );
-}
+/** An attendance record: present counts the whole session, anything else nothing. */
+export const attend = markAttendance;

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { makeEnrolment } from './factories';
 
 /**
  * Extra factories for the students and enrolments specs: records other features write
@@ -94,29 +95,5 @@ export function studentCsv(n: number, tag = randomUUID().slice(0, 8)): string {
   return `${lines.join('\n')}\n`;
 }
 
-/**
- * An enrolment row (seated when its status takes a seat). factories.ts's makeEnrolment sends
- * one parameter as both varchar and text, which PostgreSQL 15 refuses; this casts it.
- */
-export async function makeEnrolmentRow(
-  db: Db,
-  studentId: string,
-  cohort: { id: string; course_id: string },
-  over: Partial<{ status: string; enrolledAt: Date; route: string }> = {},
-) {
-  const [row] = await db.query(
-    `INSERT INTO enrolments (student_id, cohort_id, course_id, route, status, enrolled_at, seated_at)
-     VALUES ($1, $2, $3, $4, $5::varchar, $6::timestamptz,
-             CASE WHEN $5::varchar IN ('enrolled', 'completed', 'not_completed') THEN $6::timestamptz END)
-     RETURNING id`,
-    [
-      studentId,
-      cohort.id,
-      cohort.course_id,
-      over.route ?? 'graduate_certificate',
-      over.status ?? 'enrolled',
-      over.enrolledAt ?? new Date('2017-12-01T00:00:00Z'),
-    ],
-  );
-  return row as { id: string };
-}
+/** An enrolment row straight in the database (the shared factory). */
+export const makeEnrolmentRow = makeEnrolment;

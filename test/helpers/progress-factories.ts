@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { makeCohort, makeCourse, makeStudent } from './factories';
+import { makeCohort, makeCourse, makeEnrolment, makeStudent, markAttendance } from './factories';
 import { createUser, TestApp, TestUser } from './test-app';
 
 /**
@@ -72,36 +72,10 @@ export async function auditEvents(
   );
 }
 
-/**
- * An enrolment row. (factories.ts's makeEnrolment uses one parameter both as varchar and as
- * text, which PostgreSQL refuses: "inconsistent types deduced for parameter $5".)
- */
-export async function enrol(
-  db: Db,
-  studentId: string,
-  cohort: { id: string; course_id: string },
-  over: Partial<{ status: string; enrolledAt: Date; route: string }> = {},
-): Promise<{ id: string }> {
-  const status = over.status ?? 'enrolled';
-  const seated = ['enrolled', 'completed', 'not_completed'].includes(status);
-  const enrolledAt = over.enrolledAt ?? new Date('2017-12-01T00:00:00Z');
-  const [row]: Array<{ id: string }> = await db.query(
-    `INSERT INTO enrolments (student_id, cohort_id, course_id, route, status, enrolled_at, seated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-    [
-      studentId,
-      cohort.id,
-      cohort.course_id,
-      over.route ?? 'graduate_certificate',
-      status,
-      enrolledAt,
-      seated ? enrolledAt : null,
-    ],
-  );
-  return row;
-}
+/** An enrolment, seated when its status takes a seat (the shared factory). */
+export const enrol = makeEnrolment;
 
-/** A course, a cohort and `n` seated students (makeSeatedCohort without its enrolment bug). */
+/** A course, a cohort and `n` seated students with sortable names and a chosen enrolment date. */
 export async function seatedCohort(
   db: Db,
   n: number,
@@ -120,25 +94,7 @@ export async function seatedCohort(
   return { course, cohort, students, enrolments };
 }
 
-/**
- * An attendance record (factories.ts's markAttendance hits the same "inconsistent types"
- * error): present defaults to the session's contact minutes, others to 0.
- */
-export async function mark(
-  db: Db,
-  sessionId: string,
-  enrolmentId: string,
-  status: 'present' | 'late' | 'left_early' | 'excused' | 'absent',
-  minutesAttended?: number,
-): Promise<void> {
-  await db.query(
-    `INSERT INTO attendance_records (session_id, enrolment_id, status, minutes_attended)
-     SELECT s.id, $2, $3::varchar, COALESCE($4::int, CASE WHEN $3::varchar = 'present' THEN s.contact_minutes ELSE 0 END)
-       FROM sessions s WHERE s.id = $1
-     ON CONFLICT (session_id, enrolment_id) DO UPDATE
-        SET status = EXCLUDED.status, minutes_attended = EXCLUDED.minutes_attended`,
-    [sessionId, enrolmentId, status, minutesAttended ?? null],
-  );
-}
+/** An attendance record: present defaults to the session's minutes, others to 0. */
+export const mark = markAttendance;
 
 export const unknownId = (): string => randomUUID();

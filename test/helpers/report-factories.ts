@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { makeEnrolment, markAttendance } from './factories';
 
 /**
  * Extra factories for the reports specs: the rows the export reads that the shared factories
@@ -96,53 +97,8 @@ export async function makeBulkEnrolments(
   );
 }
 
-/**
- * An enrolment, seated when its status takes a seat. (The shared makeEnrolment passes one
- * parameter as both a varchar column and a text operand, which PostgreSQL 15 refuses with
- * "inconsistent types deduced for parameter".)
- */
-export async function enrol(
-  db: Db,
-  studentId: string,
-  cohort: { id: string; course_id: string },
-  over: Partial<{ status: string; enrolledAt: Date; route: string }> = {},
-): Promise<{ id: string }> {
-  const status = over.status ?? 'enrolled';
-  const enrolledAt = over.enrolledAt ?? new Date('2017-12-01T00:00:00Z');
-  const seated = ['enrolled', 'completed', 'not_completed'].includes(status);
-  const rows: Array<{ id: string }> = await db.query(
-    `INSERT INTO enrolments (student_id, cohort_id, course_id, route, status, enrolled_at, seated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-    [
-      studentId,
-      cohort.id,
-      cohort.course_id,
-      over.route ?? 'graduate_certificate',
-      status,
-      enrolledAt,
-      seated ? enrolledAt : null,
-    ],
-  );
-  return rows[0];
-}
+/** An enrolment, seated when its status takes a seat (the shared factory). */
+export const enrol = makeEnrolment;
 
-/**
- * A register entry; `minutes` defaults to the full session when present, else 0. (Replaces the
- * shared markAttendance, whose reused parameter PostgreSQL 15 refuses, like makeEnrolment's.)
- */
-export async function mark(
-  db: Db,
-  sessionId: string,
-  enrolmentId: string,
-  status: 'present' | 'late' | 'left_early' | 'excused' | 'absent',
-  minutes?: number,
-): Promise<void> {
-  await db.query(
-    `INSERT INTO attendance_records (session_id, enrolment_id, status, minutes_attended)
-     SELECT s.id, $2, $3::varchar, COALESCE($4::int, CASE WHEN $3::varchar = 'present' THEN s.contact_minutes ELSE 0 END)
-       FROM sessions s WHERE s.id = $1
-     ON CONFLICT (session_id, enrolment_id)
-       DO UPDATE SET status = EXCLUDED.status, minutes_attended = EXCLUDED.minutes_attended`,
-    [sessionId, enrolmentId, status, minutes ?? null],
-  );
-}
+/** A register entry: present defaults to the session's minutes, others to 0. */
+export const mark = markAttendance;
