@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { ApiModule } from './api.module';
 import { AppConfig } from './infrastructure/config/app-config';
+import { BODY_LIMIT, limitBodies, parseJsonBodies } from './infrastructure/http/body-parsing';
 import { createValidationPipe } from './infrastructure/http/validation';
 import { mountQueueDashboard } from './notifications/queue-dashboard';
 import { registerWeb } from './web/web-setup';
@@ -18,7 +19,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     trustProxy: config.TRUST_PROXY,
-    bodyLimit: 20 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
     // Honour a caller's x-request-id when sane, otherwise mint one; pino reads the same header.
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
@@ -51,11 +52,8 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  fastify.addContentTypeParser(
-    ['text/csv', 'text/plain'],
-    { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 },
-    (_req, body, done) => done(null, body),
-  );
+  limitBodies(fastify);
+  parseJsonBodies(app);
 
   const document = SwaggerModule.createDocument(
     app,
@@ -73,7 +71,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   const routes: RegisteredRoute[] = [];
   fastify.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') routes.push({ method, url: route.url });
+      if (method !== 'HEAD') routes.push({ method, url: route.url, bodyLimit: route.bodyLimit });
     }
   });
   routeTables.set(app, routes);
@@ -81,16 +79,6 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   await registerWeb(app, config);
   await mountQueueDashboard(app);
   await app.init();
-  // An action with no body (e.g. POST .../completion/evaluate) may still arrive labelled JSON:
-  // treat an empty JSON body as no body. This replaces the parser Nest registers in init();
-  // Fastify's own parser, with its prototype-poisoning protection, handles every other body.
-  const jsonParser = fastify.getDefaultJsonParser('error', 'error');
-  fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = body.toString();
-    if (text.trim() === '') return done(null, undefined);
-    void jsonParser(request, text, done);
-  });
   await fastify.ready();
   return app;
 }
@@ -98,6 +86,8 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
 export interface RegisteredRoute {
   method: string;
   url: string;
+  /** Set on routes that take a larger body than BODY_LIMIT (the imports). */
+  bodyLimit?: number;
 }
 const routeTables = new WeakMap<NestFastifyApplication, RegisteredRoute[]>();
 
