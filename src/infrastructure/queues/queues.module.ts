@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { QueueErrorLogger } from './queue-error-logger';
 import { QUEUES } from './queue-names';
 
 const allQueues = Object.values(QUEUES).map((name) => ({ name }));
@@ -38,6 +39,7 @@ export class QueuesModule {
         }),
         BullModule.registerQueue(...allQueues),
       ],
+      providers: [QueueErrorLogger],
       exports: [BullModule],
     };
   }
