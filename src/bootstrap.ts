@@ -1,5 +1,5 @@
 import helmet from '@fastify/helmet';
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -33,7 +33,6 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(helmet, {
@@ -108,7 +107,41 @@ export async function startWorker(config: AppConfig): Promise<INestApplicationCo
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   await app.init();
   return app;
+}
+
+/**
+ * What the entry points do on SIGTERM (an orchestrator stopping a replica) or SIGINT: stop
+ * taking new work, let in-flight requests (API) and active jobs (worker) finish, close the
+ * connections, exit 0. Nest's close does it in that order: the HTTP server stops accepting and
+ * drains before the shutdown hooks close PostgreSQL and Redis, and the processors finish their
+ * jobs before those hooks too (QueueWorkerHost). If it takes longer than
+ * SHUTDOWN_TIMEOUT_SECONDS the process exits 1 anyway: a cut job's lock lapses and another
+ * worker runs it again (every job is idempotent); a cut request is the client's to retry.
+ */
+export function closeOnSignals(app: INestApplicationContext, config: AppConfig): void {
+  const logger = new NestLogger('Shutdown');
+  const close = (signal: NodeJS.Signals) => {
+    const started = Date.now();
+    logger.log(
+      `${signal}: finishing in-flight work (at most ${config.SHUTDOWN_TIMEOUT_SECONDS} s)`,
+    );
+    setTimeout(() => {
+      logger.error(`Still busy after ${config.SHUTDOWN_TIMEOUT_SECONDS} s: exiting anyway`);
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_SECONDS * 1000);
+    app.close().then(
+      () => {
+        logger.log(`Stopped in ${Date.now() - started} ms`);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
 }

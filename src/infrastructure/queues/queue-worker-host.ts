@@ -1,5 +1,10 @@
 import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { JobSchedule, ScheduleKeeper } from './keep-scheduled';
@@ -13,7 +18,7 @@ import { JobSchedule, ScheduleKeeper } from './keep-scheduled';
  */
 export abstract class QueueWorkerHost
   extends WorkerHost
-  implements OnApplicationBootstrap, OnModuleDestroy
+  implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown
 {
   protected abstract readonly logger: Logger;
   private keeper?: ScheduleKeeper;
@@ -45,6 +50,14 @@ export abstract class QueueWorkerHost
 
   onModuleDestroy(): void {
     this.keeper?.stop();
+  }
+
+  /**
+   * Stop taking jobs and let the active ones finish, before any shutdown hook closes the
+   * database or Redis under them (BullMQ's own close comes later and then has nothing to do).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
   }
 
   /** A job that failed for good stays in the failed set (removeOnFail: false); say so in the log. */
