@@ -1,47 +1,15 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import request from 'supertest';
 import { CertificatesQueue } from '../src/certificates/certificates.queue';
 import { QUEUES } from '../src/infrastructure/queues/queue-names';
 import { certificatesOf, makeCompletedCohort } from './helpers/certificate-factories';
 import { studentCsv } from './helpers/enrolment-factories';
 import { freePort } from './helpers/own-redis';
+import { killAll, spawnApp, Spawned } from './helpers/spawn-process';
 import { bearer, createTestApp, createUser, eventually, TestApp } from './helpers/test-app';
 
 jest.setTimeout(120_000);
-
-const ROOT = join(__dirname, '..');
-
-interface Spawned {
-  child: ChildProcess;
-  ready: Promise<void>;
-  exited: Promise<{ code: number | null; at: number }>;
-}
-
-/** The API or the worker as a real process, through swc, with the entry points' signal handling. */
-function spawnProcess(script: string, overrides: Record<string, string>, marker: string): Spawned {
-  const variable = script.includes('worker') ? 'WORKER_OVERRIDES' : 'API_OVERRIDES';
-  const child = spawn(
-    process.execPath,
-    ['--require', join(ROOT, 'test/helpers/swc-register.js'), join(ROOT, script)],
-    { cwd: ROOT, env: { ...process.env, [variable]: JSON.stringify(overrides) } },
-  );
-  let output = '';
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, at: Date.now() })),
-  );
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes(marker)) resolve();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then(({ code }) => reject(new Error(`${script} exited (${code}): ${output}`)));
-  });
-  return { child, ready, exited };
-}
 
 /**
  * SIGTERM, as an orchestrator stops a replica, with work in flight: the API finishes the
@@ -55,18 +23,14 @@ describe('graceful shutdown on SIGTERM', () => {
     t = await createTestApp();
   });
   afterAll(async () => {
-    for (const s of spawned) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+    killAll(spawned);
     await t.close();
   });
 
   it('the API finishes an import in flight, refuses new requests, and exits 0', async () => {
     const admin = await createUser(t, 'admin');
     const port = await freePort();
-    const api = spawnProcess(
-      'test/helpers/run-api.ts',
-      { PORT: String(port), HOST: '127.0.0.1' },
-      'api ready',
-    );
+    const api = spawnApp('api', { PORT: String(port), HOST: '127.0.0.1' });
     spawned.push(api);
     await api.ready;
     const base = `http://127.0.0.1:${port}`;
@@ -103,11 +67,7 @@ describe('graceful shutdown on SIGTERM', () => {
   it('the worker finishes its active job, leaves the rest queued, and exits 0', async () => {
     const c = await makeCompletedCohort(t.db, 30);
     const ids = c.enrolments.map((e) => e.id);
-    const worker = spawnProcess(
-      'test/helpers/run-worker.ts',
-      { WORKER_CONCURRENCY: '1' },
-      'worker ready',
-    );
+    const worker = spawnApp('worker', { WORKER_CONCURRENCY: '1' });
     spawned.push(worker);
     await worker.ready;
     await t.app.get(CertificatesQueue).issue(ids);
