@@ -55,10 +55,17 @@ export class AppConfig {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET: string;
 
+  /** The absolute lifetime of a session, API token or web cookie alike. */
   @Transform(toInt)
   @IsInt()
   @Min(60)
   JWT_EXPIRES_IN_SECONDS = 8 * 3600;
+
+  /** A web session unused for this long ends (ASVS 7.3.1); API tokens keep their absolute limit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  WEB_SESSION_IDLE_SECONDS = 30 * 60;
 
   @IsUrl({ ...urlOptions, protocols: ['http', 'https'] })
   PUBLIC_BASE_URL: string;
@@ -109,6 +116,26 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   LOGIN_BLOCK_SECONDS = 15 * 60;
+
+  /**
+   * Failures for one email, from any address, after which each further attempt for it waits
+   * (LOGIN_DELAY_STEP_MS more per failure, up to LOGIN_DELAY_MAX_MS) instead of being refused:
+   * guessing slows down while the owner can still sign in.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_SLOW_AFTER_FAILURES_PER_EMAIL = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  LOGIN_DELAY_STEP_MS = 500;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  LOGIN_DELAY_MAX_MS = 5_000;
 
   @Transform(toInt)
   @IsInt()
