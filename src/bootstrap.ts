@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { ApiModule } from './api.module';
 import { AppConfig } from './infrastructure/config/app-config';
+import { fastifyTrustProxy } from './infrastructure/config/trust-proxy';
 import { createValidationPipe } from './infrastructure/http/validation';
 import { mountQueueDashboard } from './notifications/queue-dashboard';
 import { registerWeb } from './web/web-setup';
@@ -17,7 +18,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 /** Builds the HTTP application: used by main.ts, the local runner and the e2e tests alike. */
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 20 * 1024 * 1024,
     // Honour a caller's x-request-id when sane, otherwise mint one; pino reads the same header.
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {

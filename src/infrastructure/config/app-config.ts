@@ -9,9 +9,13 @@ import {
   Max,
   Min,
   MinLength,
+  Validate,
   ValidateIf,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
   validateSync,
 } from 'class-validator';
+import { parseTrustProxy, TrustProxy } from './trust-proxy';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
@@ -22,6 +26,16 @@ const toBool = ({ value }: { value: unknown }) =>
       ? ['1', 'true', 'yes'].includes(value.toLowerCase())
       : undefined;
 const urlOptions = { require_tld: false, require_protocol: true };
+
+@ValidatorConstraint({ name: 'trustProxy' })
+class TrustProxyValue implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && parseTrustProxy(value) !== null;
+  }
+  defaultMessage(): string {
+    return 'TRUST_PROXY must be false, a number of proxy hops, or proxy addresses / CIDR ranges separated by commas';
+  }
+}
 
 /**
  * Every setting the processes read, validated once at boot. Nothing else in src/ reads
@@ -46,10 +60,14 @@ export class AppConfig {
   @IsString()
   HOST = '0.0.0.0';
 
-  /** Trust X-Forwarded-For from a reverse proxy; rate limits key on the client address. */
-  @Transform(toBool)
-  @IsBoolean()
-  TRUST_PROXY = false;
+  /**
+   * Proxies in front of the app whose X-Forwarded-For is believed: `false`, a number of hops
+   * (`true` = 1), or their addresses / CIDR ranges. See trust-proxy.ts.
+   */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value : String(value)))
+  @IsString()
+  @Validate(TrustProxyValue)
+  TRUST_PROXY = 'false';
 
   @IsString()
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
@@ -168,6 +186,11 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   DB_POOL_SIZE = 10;
+
+  /** TRUST_PROXY as Fastify's trustProxy option. */
+  get trustProxy(): TrustProxy {
+    return parseTrustProxy(this.TRUST_PROXY) ?? false;
+  }
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
