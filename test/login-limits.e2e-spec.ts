@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { createTestApp, createUser, TEST_PASSWORD, TestApp } from './helpers/test-app';
 
@@ -94,7 +95,7 @@ describe('login limits', () => {
   it('keeps no email address in Redis', async () => {
     const email = `keyed-${randomUUID()}@pod.test`;
     await login(email, 'wrong-password', address());
-    const redis = new (await import('ioredis')).default(t.config.REDIS_URL);
+    const redis = new Redis(t.config.REDIS_URL);
     try {
       const keys = await redis.keys(`${t.config.QUEUE_PREFIX}:login*`);
       expect(keys.length).toBeGreaterThan(0);
