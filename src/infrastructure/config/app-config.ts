@@ -182,6 +182,11 @@ export class AppConfig {
   @IsBoolean()
   DB_LOGGING = false;
 
+  /** Let administrators retry, clean, pause or remove jobs from /admin/queues (read-only if not). */
+  @Transform(toBool)
+  @IsBoolean()
+  QUEUE_DASHBOARD_ACTIONS = false;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
