@@ -42,8 +42,12 @@ class TrustProxyValue implements ValidatorConstraintInterface {
  * process.env: the API, the worker, the local runner and the tests build one of these.
  */
 export class AppConfig {
+  /**
+   * Unset means production: HSTS on, demo seed refused, secrets checked. Only `npm start` (the
+   * local run) and the tests say otherwise.
+   */
   @IsIn(['development', 'test', 'production'])
-  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+  NODE_ENV: 'development' | 'test' | 'production' = 'production';
 
   @IsUrl({ ...urlOptions, protocols: ['postgres', 'postgresql'] })
   DATABASE_URL: string;
