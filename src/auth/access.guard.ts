@@ -6,6 +6,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { LOG_USER_ID, type LoggedRequest } from '../infrastructure/logging/request-log';
 import type { Role } from '../users/user.entity';
 import { AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from './access.decorators';
 import { AccessTokens } from './access-tokens';
@@ -49,6 +50,7 @@ export class AccessGuard implements CanActivate {
       requestId: String(request.id),
     };
     request.sessionId = session.sessionId;
+    (request.raw as LoggedRequest)[LOG_USER_ID] = session.userId;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!roles || !roles.includes(session.role)) {
       throw new ForbiddenException({ code: 'forbidden', message: 'Your role may not do this' });

@@ -115,6 +115,11 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Write logs to this file instead of stdout (appended; the folder is created). */
+  @IsOptional()
+  @IsString()
+  LOG_FILE?: string;
+
   @IsOptional()
   @IsString()
   ADMIN_EMAIL?: string;
