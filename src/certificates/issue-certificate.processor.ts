@@ -5,13 +5,13 @@ import { AppConfig } from '../infrastructure/config/app-config';
 import { QUEUES } from '../infrastructure/queues/queue-names';
 import { keepScheduled } from '../notifications/keep-scheduled';
 import { CertificatesJob, CertificatesQueue } from './certificates.queue';
-import { CertificatesService, IssueResult } from './certificates.service';
+import { CertificateIssuingService, IssueResult } from './certificate-issuing.service';
 
 /** How often the worker looks for completions that never got an issue job. */
 const SWEEP_EVERY_MS = 60_000;
 
 /**
- * Hands each job to CertificatesService.issue (idempotent, one transaction). Registered in the
+ * Hands each job to CertificateIssuingService.issue (idempotent, one transaction). Registered in the
  * worker module only.
  *
  * The jobs of a worker that died are found stalled once their 30 s lock lapses (checked every
@@ -31,7 +31,7 @@ export class IssueCertificateProcessor
   private stopScheduling?: () => void;
 
   constructor(
-    private readonly certificates: CertificatesService,
+    private readonly certificates: CertificateIssuingService,
     private readonly queue: CertificatesQueue,
     private readonly config: AppConfig,
   ) {

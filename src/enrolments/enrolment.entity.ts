@@ -30,8 +30,8 @@ export const SEATED_STATUSES: readonly EnrolmentStatus[] = [
   'completed',
   'not_completed',
 ];
-/** Statuses that count as "active" on a course: a student holds at most one of these per course. */
-export const ACTIVE_STATUSES: readonly EnrolmentStatus[] = ['waitlisted', 'enrolled', 'deferred'];
+/** Statuses a completion decision sets; only an admin override changes one afterwards. */
+export const DECIDED_STATUSES: readonly EnrolmentStatus[] = ['completed', 'not_completed'];
 
 @Entity()
 @Index('uq_enrolments_student_cohort', ['studentId', 'cohortId'], { unique: true })

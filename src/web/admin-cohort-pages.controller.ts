@@ -18,7 +18,6 @@ import { CohortsService } from '../cohorts/cohorts.service';
 import { UuidParam } from '../common/uuid-param';
 import { CompletionService } from '../completion/completion.service';
 import { ROUTES } from '../courses/course.entity';
-import { SEATED_STATUSES } from '../enrolments/enrolment.entity';
 import { EnrolmentsService, EnrolmentView } from '../enrolments/enrolments.service';
 import { ProgressService } from '../progress/progress.service';
 import { AccreditationExportQuery } from '../reports/dto/accreditation-export.query';
@@ -276,19 +275,14 @@ export class AdminCohortPagesController {
     @Res() reply: FastifyReply,
   ) {
     const cohort = await this.cohorts.get(actor, cohortId);
-    // The same read CompletionService.evaluate decides on: what it would do, without doing it.
-    const records = await this.progress.load({ cohortIds: [cohortId], statuses: SEATED_STATUSES });
-    const decided = records.filter((r) => !r.overridden);
-    const meeting = decided.filter((r) => r.view.meetsCompletionRules);
+    const preview = await this.completion.preview(actor, cohortId);
     return this.pages.render(reply, 'admin/evaluate.njk', {
       title: `Evaluate completion of ${cohort.name}`,
       cohort,
-      evaluated: decided.length,
-      meeting: meeting.length,
-      notMeeting: decided.filter((r) => !r.view.meetsCompletionRules).map((r) => r.view),
-      overridden: records.length - decided.length,
-      certificates: meeting.filter((r) => !r.hasCertificate).length,
-      endsInFuture: cohort.endDate > new Date().toISOString().slice(0, 10),
+      preview,
+      notMeeting: preview.items.filter(
+        (i) => i.decidedBy === 'rules' && i.outcome === 'not_completed',
+      ),
     });
   }
 

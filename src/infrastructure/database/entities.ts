@@ -2,6 +2,7 @@ import { AssessmentResult } from '../../assessments/assessment-result.entity';
 import { AttendanceRecord } from '../../attendance/attendance-record.entity';
 import { AuditEvent } from '../../audit/audit-event.entity';
 import { Certificate } from '../../certificates/certificate.entity';
+import { CertificateReissue } from '../../certificates/certificate-reissue.entity';
 import { Block } from '../../cohorts/block.entity';
 import { Cohort } from '../../cohorts/cohort.entity';
 import { CompletionDecision } from '../../completion/completion-decision.entity';
@@ -21,6 +22,7 @@ export const entities = [
   AuditEvent,
   Block,
   Certificate,
+  CertificateReissue,
   Cohort,
   CompletionDecision,
   Course,
