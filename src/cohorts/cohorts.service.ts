@@ -61,6 +61,30 @@ export interface CohortSummary {
   certificatesIssued: number;
 }
 
+/** A cohort in a list of cohorts, with its seats and outcomes (the dashboards' rows). */
+export interface CohortOverview {
+  id: string;
+  courseId: string;
+  courseCode: string;
+  courseTitle: string;
+  number: number;
+  name: string;
+  status: CohortStatus;
+  startDate: string;
+  endDate: string;
+  capacity: number;
+  seated: number;
+  seatsLeft: number;
+  waitlisted: number;
+  completed: number;
+  notCompleted: number;
+  /** Seated enrolments at risk, for cohorts still running (null once finished or cancelled). */
+  atRisk: number | null;
+}
+
+/** Cohorts whose students can still be at risk; finished ones show their outcomes instead. */
+const LIVE_STATUSES: readonly CohortStatus[] = ['planned', 'enrolling', 'running'];
+
 export interface TutorView {
   userId: string;
   email: string;
@@ -283,6 +307,38 @@ export class CohortsService {
       );
     }
     return next.capacity - seated;
+  }
+
+  /**
+   * Every cohort the actor may see, newest first, with its seats and outcomes and (for live
+   * cohorts) how many are at risk: the same counts as `summary`, from the same progress read.
+   * `atRisk: false` skips the progress read where only the list is wanted.
+   */
+  async overview(actor: Actor, options: { atRisk?: boolean } = {}): Promise<CohortOverview[]> {
+    const rows: Array<Omit<CohortOverview, 'atRisk'>> = await this.dataSource.query(
+      `SELECT c.id, c.course_id AS "courseId", co.code AS "courseCode", co.title AS "courseTitle",
+              c.number, c.name, c.status, c.start_date::text AS "startDate",
+              c.end_date::text AS "endDate", c.capacity,
+              count(e.id) FILTER (WHERE e.status = ANY($3::text[]))::int AS seated,
+              greatest(c.capacity - count(e.id) FILTER (WHERE e.status = ANY($3::text[])), 0)::int
+                AS "seatsLeft",
+              count(e.id) FILTER (WHERE e.status = 'waitlisted')::int AS waitlisted,
+              count(e.id) FILTER (WHERE e.status = 'completed')::int AS completed,
+              count(e.id) FILTER (WHERE e.status = 'not_completed')::int AS "notCompleted"
+         FROM cohorts c
+         JOIN courses co ON co.id = c.course_id
+         LEFT JOIN enrolments e ON e.cohort_id = c.id
+        WHERE ${cohortVisibleSql('c.id', 1, 2)}
+        GROUP BY c.id, co.id
+        ORDER BY c.start_date DESC, c.number DESC`,
+      [...scopeParams(actor), SEATED_STATUSES],
+    );
+    const live = rows.filter((c) => LIVE_STATUSES.includes(c.status)).map((c) => c.id);
+    const aggregates = await this.progress.cohortAggregates(options.atRisk === false ? [] : live);
+    return rows.map((c) => ({
+      ...c,
+      atRisk: LIVE_STATUSES.includes(c.status) ? (aggregates.get(c.id)?.atRisk ?? 0) : null,
+    }));
   }
 
   /** Seats and outcomes of a cohort, counted in one query. */

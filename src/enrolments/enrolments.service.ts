@@ -34,6 +34,23 @@ export interface EnrolmentRecord {
   updatedAt: Date;
 }
 
+/** A student's own enrolment with its cohort and course, for their pages. */
+export interface StudentEnrolmentView {
+  id: string;
+  status: EnrolmentStatus;
+  route: AcademicRoute;
+  enrolledAt: Date;
+  cohortId: string;
+  cohortNumber: number;
+  cohortName: string;
+  startDate: string;
+  endDate: string;
+  timezone: string;
+  courseTitle: string;
+  /** The course's target of contact hours (courses.targets_contact_hours). */
+  targetContactHours: number;
+}
+
 export interface EnrolmentView extends EnrolmentRecord {
   studentName: string;
   student: { id: string; givenName: string; familyName: string; email: string };
@@ -192,6 +209,23 @@ export class EnrolmentsService {
     const total = rows[0] ? Number(rows[0].total) : 0;
     const items = rows.filter((r) => r.id !== null).map(({ total: _t, ...view }) => view);
     return page(items as EnrolmentView[], total, q);
+  }
+
+  /** The signed-in student's own enrolments, any status, newest cohort first. */
+  async mine(actor: Actor): Promise<StudentEnrolmentView[]> {
+    if (actor.role !== 'student' || !actor.studentId) return [];
+    return this.dataSource.query(
+      `SELECT e.id, e.status, e.route, e.enrolled_at AS "enrolledAt",
+              c.id AS "cohortId", c.number AS "cohortNumber", c.name AS "cohortName",
+              c.start_date::text AS "startDate", c.end_date::text AS "endDate", c.timezone,
+              co.title AS "courseTitle", co.targets_contact_hours AS "targetContactHours"
+         FROM enrolments e
+         JOIN cohorts c ON c.id = e.cohort_id
+         JOIN courses co ON co.id = c.course_id
+        WHERE e.student_id = $1
+        ORDER BY c.start_date DESC, e.enrolled_at DESC`,
+      [actor.studentId],
+    );
   }
 
   /** Admin: any; tutor: their cohorts' enrolments; student: their own. Others answer 404. */

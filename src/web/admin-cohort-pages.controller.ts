@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { AttendanceService } from '../attendance/attendance.service';
 import { CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { CohortsService } from '../cohorts/cohorts.service';
@@ -40,7 +41,6 @@ import { formError, FormError, formErrorsFrom, validateForm } from './forms';
 import { PageRenderer } from './page-renderer.service';
 import { WebExceptionFilter } from './web-exception.filter';
 import { routeLabel } from './view-helpers';
-import { WebQueries } from './web-queries';
 
 const EVERYTHING = { limit: 500, offset: 0 };
 
@@ -73,7 +73,7 @@ export class AdminCohortPagesController {
     private readonly progress: ProgressService,
     private readonly completion: CompletionService,
     private readonly reports: ReportsService,
-    private readonly queries: WebQueries,
+    private readonly attendance: AttendanceService,
   ) {}
 
   @Roles('admin')
@@ -90,7 +90,7 @@ export class AdminCohortPagesController {
       this.enrolments.listForCohort(actor, cohortId, EVERYTHING),
       this.progress.forCohort(cohortId),
       this.sessions.list(actor, cohortId, EVERYTHING),
-      this.queries.registerCounts(cohortId),
+      this.attendance.registerCounts(actor, cohortId),
     ]);
     const sort = progressSort(query.sort);
     const named = (id: unknown) => enrolments.items.find((e) => e.id === id);
