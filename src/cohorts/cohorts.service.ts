@@ -13,7 +13,7 @@ import { EnrolmentsService } from '../enrolments/enrolments.service';
 import { ProgressService } from '../progress/progress.service';
 import { isUniqueViolation } from '../infrastructure/database/pg-errors';
 import type { CohortStatus, ReminderSettings } from './cohort.entity';
-import { cohortVisibleSql, scopeParams } from './cohort-scope';
+import { cohortVisibleSql, scopeParams } from '../auth/scope.service';
 import { ruleReferenceProblems, toCompletionRules } from './dto/completion-rule.dto';
 import { CreateCohortDto } from './dto/create-cohort.dto';
 import { ListCohortsQuery } from './dto/list-cohorts.query';

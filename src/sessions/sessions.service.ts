@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
-import { cohortVisibleSql, scopeParams } from '../cohorts/cohort-scope';
+import { cohortVisibleSql, scopeParams } from '../auth/scope.service';
 import {
   ConflictError,
   InvalidInputError,
