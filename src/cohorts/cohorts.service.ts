@@ -78,7 +78,7 @@ export interface CohortOverview {
   waitlisted: number;
   completed: number;
   notCompleted: number;
-  /** Seated enrolments at risk, for cohorts still running (null once finished or cancelled). */
+  /** Seated enrolments at risk, for cohorts still running (null once finished or cancelled, or not asked for). */
   atRisk: number | null;
 }
 
@@ -333,11 +333,13 @@ export class CohortsService {
         ORDER BY c.start_date DESC, c.number DESC`,
       [...scopeParams(actor), SEATED_STATUSES],
     );
-    const live = rows.filter((c) => LIVE_STATUSES.includes(c.status)).map((c) => c.id);
-    const aggregates = await this.progress.cohortAggregates(options.atRisk === false ? [] : live);
+    const withRisk = options.atRisk !== false;
+    const live = rows.filter((c) => withRisk && LIVE_STATUSES.includes(c.status));
+    const aggregates = await this.progress.cohortAggregates(live.map((c) => c.id));
     return rows.map((c) => ({
       ...c,
-      atRisk: LIVE_STATUSES.includes(c.status) ? (aggregates.get(c.id)?.atRisk ?? 0) : null,
+      atRisk:
+        withRisk && LIVE_STATUSES.includes(c.status) ? (aggregates.get(c.id)?.atRisk ?? 0) : null,
     }));
   }
 
