@@ -61,8 +61,6 @@ interface Snapshot {
 
 /** Advisory-lock namespace for "next certificate sequence of this cohort". */
 const SEQUENCE_LOCK_NAMESPACE = 50_002;
-/** A request left this long without its job has lost it (Redis down or restarted). */
-const STALE_AFTER = '1 minute';
 
 /**
  * The worker's side of certificates: issuing (and reissuing) exactly once, and the sweep that
@@ -340,29 +338,30 @@ export class CertificateIssuingService {
 
   /**
    * Scheduled: queues again (1) completed enrolments without any certificate whose completion is
-   * over a minute old (their request is the completed status itself, committed with the
-   * decision), and (2) reissue requests still pending after a minute. Enrolments with a revoked
-   * certificate are not included: revocation is deliberate.
+   * older than `minAgeSeconds` (CERTIFICATES_SWEEP_AGE_SECONDS: the time the normal path is
+   * given; their request is the completed status itself, committed with the decision), and (2)
+   * reissue requests pending for longer than that. Enrolments with a revoked certificate are not
+   * included: revocation is deliberate.
    */
-  async sweep(): Promise<number> {
+  async sweep(minAgeSeconds: number): Promise<number> {
     const issues: Array<{ id: string }> = await this.dataSource.query(
       `SELECT e.id FROM enrolments e
         WHERE e.status = 'completed'
           AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.enrolment_id = e.id)
           AND COALESCE((SELECT max(d.decided_at) FROM completion_decisions d WHERE d.enrolment_id = e.id),
-                       e.updated_at) < now() - $1::interval
+                       e.updated_at) < now() - make_interval(secs => $1)
         ORDER BY e.updated_at
         LIMIT 500`,
-      [STALE_AFTER],
+      [minAgeSeconds],
     );
     const reissues: Array<{ enrolmentId: string; certificateId: string; reason: string }> =
       await this.dataSource.query(
         `SELECT enrolment_id AS "enrolmentId", certificate_id AS "certificateId", reason
            FROM certificate_reissues
-          WHERE done_at IS NULL AND requested_at < now() - $1::interval
+          WHERE done_at IS NULL AND requested_at < now() - make_interval(secs => $1)
           ORDER BY requested_at
           LIMIT 500`,
-        [STALE_AFTER],
+        [minAgeSeconds],
       );
     if (issues.length) await this.queue.requeueIssue(issues.map((r) => r.id));
     if (reissues.length) await this.queue.requeueReissue(reissues);
