@@ -45,7 +45,10 @@ const PER_KIND = 12;
 function kindOf(path: string): string {
   const [pathname, query = ''] = path.split('?');
   const keys = [...new URLSearchParams(query).keys()].sort().join('&');
-  return `${pathname.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, ':id')}${keys ? `?${keys}` : ''}`;
+  const shape = pathname
+    .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, ':id')
+    .replace(/\/verify\/[2-9A-Z-]{14,}/g, '/verify/:code');
+  return `${shape}${keys ? `?${keys}` : ''}`;
 }
 const started = Date.now();
 
