@@ -8,7 +8,7 @@ import { CohortsService, CohortView } from '../cohorts/cohorts.service';
 import { DomainError } from '../common/errors';
 import { UuidParam } from '../common/uuid-param';
 import { SessionsService, SessionView } from '../sessions/sessions.service';
-import { groupByBlock } from './cohort-page';
+import { groupByBlock, likelyRegister } from './cohort-page';
 import { CsrfGuard } from './csrf.guard';
 import { formError, FormError, formErrorsFrom } from './forms';
 import { PageRenderer } from './page-renderer.service';
@@ -18,6 +18,7 @@ import {
   registerErrorsFromService,
   registerField,
   registerRecords,
+  registerRows,
   RegisterFormRow,
   RegisterStudent,
   storedRows,
@@ -57,10 +58,12 @@ export class TutorPagesController {
       this.sessions.list(actor, cohortId, ALL_SESSIONS),
       this.queries.registerCounts(cohortId),
     ]);
+    const groups = groupByBlock(sessions.items, counts);
     return this.pages.render(reply, 'tutor/cohort.njk', {
       title: cohort.name,
       cohort,
-      groups: groupByBlock(sessions.items, counts),
+      groups,
+      likely: likelyRegister(groups),
       backHref: actor.role === 'admin' ? `/admin/cohorts/${cohort.id}` : '/tutor',
     });
   }
@@ -139,7 +142,6 @@ export class TutorPagesController {
     status = 200,
   ) {
     const { session, cohort, register, actor } = page;
-    const byId = new Map(rows.map((r) => [r.enrolmentId, r]));
     return this.pages.render(
       reply,
       'tutor/register.njk',
@@ -147,7 +149,8 @@ export class TutorPagesController {
         title: `Register: ${session.title}`,
         session,
         cohort,
-        entries: register.items.map((item) => ({ ...item, form: byId.get(item.enrolmentId) })),
+        entries: registerRows(register.items, rows),
+        counts: { marked: register.items.filter((i) => i.record).length },
         lastMarked: lastMarked(register),
         notice,
         errors,
