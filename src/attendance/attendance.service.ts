@@ -349,7 +349,7 @@ export class AttendanceService {
     > = await this.dataSource.query(
       `SELECT s.id AS session_id, s.title, s.kind, s.block_id, s.starts_at, s.ends_at,
               s.contact_minutes, s.mandatory, s.ends_at <= now() AS ended,
-              (s.mandatory AND s.starts_at >= ${COUNTS_FROM}) AS counts,
+              (s.mandatory AND s.cancelled_at IS NULL AND s.starts_at >= ${COUNTS_FROM}) AS counts,
               ${RECORD_COLUMNS}
          FROM enrolments e
          JOIN cohorts c ON c.id = e.cohort_id

@@ -135,7 +135,7 @@ attendance AS (
 scheduled AS (
   SELECT s.cohort_id, sum(s.contact_minutes)::bigint AS minutes
     FROM sessions s
-   WHERE s.cohort_id = ANY($1::uuid[]) AND s.mandatory
+   WHERE s.cohort_id = ANY($1::uuid[]) AND s.mandatory AND s.cancelled_at IS NULL
    GROUP BY s.cohort_id
 ),
 issued AS (
