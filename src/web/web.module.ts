@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AssessmentsModule } from '../assessments/assessments.module';
 import { AttendanceModule } from '../attendance/attendance.module';
 import { AuthModule } from '../auth/auth.module';
 import { CertificatesModule } from '../certificates/certificates.module';
@@ -10,6 +11,7 @@ import { ReportsModule } from '../reports/reports.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { StudentsModule } from '../students/students.module';
 import { AdminCohortPagesController } from './admin-cohort-pages.controller';
+import { AssessmentPagesController } from './assessment-pages.controller';
 import { AdminPagesController } from './admin-pages.controller';
 import { HomeController } from './home.controller';
 import { NotFoundController } from './not-found.controller';
@@ -36,6 +38,7 @@ import { WebSession } from './web-session.service';
     StudentsModule,
     ProgressModule,
     AttendanceModule,
+    AssessmentsModule,
     CompletionModule,
     CertificatesModule,
     ReportsModule,
@@ -45,6 +48,7 @@ import { WebSession } from './web-session.service';
     HomeController,
     StudentPagesController,
     TutorPagesController,
+    AssessmentPagesController,
     AdminCohortPagesController,
     AdminPagesController,
     NotFoundController,
