@@ -209,3 +209,64 @@ describe('timetable on the web: cancelling sessions and calendar feeds', () => {
     await http.get(`/calendar/${'a'.repeat(43)}.ics`).expect(404);
   });
 });
+
+describe('a cohort status follows its dates unless set by hand; an evaluated cohort is completed', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  let courseId: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await createUser(t, 'admin');
+    courseId = (await makeCourse(t.db)).id;
+  });
+  afterAll(() => t?.close());
+
+  it('enrolling before the start, running from it, by hand when set, completed once evaluated', async () => {
+    const http = t.http();
+    const day = (offset: number) => new Date(Date.now() + offset * DAY).toISOString().slice(0, 10);
+    const create = (number: number, startDate: string, endDate: string) =>
+      http
+        .post('/api/v1/cohorts')
+        .set(bearer(admin))
+        .send({ courseId, number, startDate, endDate, capacity: 10 })
+        .expect(201);
+    const future = await create(31, day(30), day(300));
+    expect(future.body).toMatchObject({ status: 'enrolling', statusSetByHand: false });
+    const started = await create(32, day(-30), day(300));
+    expect(started.body.status).toBe('running');
+    const listed = await http
+      .get(`/api/v1/cohorts?courseId=${courseId}&status=enrolling`)
+      .set(bearer(admin))
+      .expect(200);
+    expect(listed.body.items.map((c: { number: number }) => c.number)).toEqual([31]);
+
+    const byHand = await http
+      .patch(`/api/v1/cohorts/${future.body.id}`)
+      .set(bearer(admin))
+      .send({ status: 'planned' })
+      .expect(200);
+    expect(byHand.body).toMatchObject({ status: 'planned', statusSetByHand: true });
+    const back = await http
+      .patch(`/api/v1/cohorts/${future.body.id}`)
+      .set(bearer(admin))
+      .send({ statusFollowsDates: true })
+      .expect(200);
+    expect(back.body).toMatchObject({ status: 'enrolling', statusSetByHand: false });
+
+    // Set to running by hand, then evaluated: completed.
+    await http
+      .patch(`/api/v1/cohorts/${started.body.id}`)
+      .set(bearer(admin))
+      .send({ status: 'running' })
+      .expect(200);
+    await http
+      .post(`/api/v1/cohorts/${started.body.id}/completion/evaluate`)
+      .set(bearer(admin))
+      .expect(200);
+    const evaluated = await http
+      .get(`/api/v1/cohorts/${started.body.id}`)
+      .set(bearer(admin))
+      .expect(200);
+    expect(evaluated.body).toMatchObject({ status: 'completed', statusSetByHand: false });
+  });
+});

@@ -157,6 +157,13 @@ export class CompletionService {
           )
         : [];
 
+      // An evaluated cohort shows as completed (see cohorts/cohort-status.ts), whatever was set.
+      await em.query(
+        `UPDATE cohorts SET status = 'completed', status_set_by_hand = false, updated_at = now()
+          WHERE id = $1 AND status <> 'completed'`,
+        [cohortId],
+      );
+
       const moves = decided.filter(
         ({ record, outcome }) => statusBefore.get(record.view.enrolmentId) !== outcome,
       );

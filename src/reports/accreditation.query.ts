@@ -1,3 +1,4 @@
+import { cohortStatusSql } from '../cohorts/cohort-status';
 import { SEATED_STATUSES } from '../enrolments/enrolment.entity';
 import { measuresQuery } from '../progress/measures.query';
 import {
@@ -145,7 +146,7 @@ issued AS (
    GROUP BY ce.cohort_id
 ),
 per_cohort AS (
-  SELECT c.id, c.number, c.name, c.status, c.start_date, c.end_date,
+  SELECT c.id, c.number, c.name, ${cohortStatusSql('c')} AS status, c.start_date, c.end_date,
          COALESCE(ec.intake, 0) AS intake, COALESCE(ec.seated, 0) AS seated,
          COALESCE(ec.withdrawn, 0) AS withdrawn, COALESCE(ec.deferred, 0) AS deferred,
          COALESCE(ec.transferred, 0) AS transferred, COALESCE(ec.completed, 0) AS completed,

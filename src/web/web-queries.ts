@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { cohortStatusSql } from '../cohorts/cohort-status';
 import { SEATED_STATUSES } from '../enrolments/enrolment.entity';
 
 /**
@@ -68,7 +69,7 @@ export interface SessionRegisterCount {
 }
 
 const COHORT_COLUMNS = `
-  c.id, c.course_id AS "courseId", c.number, c.name, c.status, c.start_date::text AS "startDate", c.end_date::text AS "endDate",
+  c.id, c.course_id AS "courseId", c.number, c.name, ${cohortStatusSql('c')} AS status, c.start_date::text AS "startDate", c.end_date::text AS "endDate",
   c.capacity, co.code AS "courseCode", co.title AS "courseTitle",
   count(e.id) FILTER (WHERE e.status IN ('enrolled', 'completed', 'not_completed'))::int AS seated,
   greatest(c.capacity - count(e.id) FILTER (WHERE e.status IN ('enrolled', 'completed', 'not_completed')), 0)::int AS "seatsLeft",
