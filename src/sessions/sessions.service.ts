@@ -93,49 +93,83 @@ export class SessionsService {
   ) {}
 
   async create(actor: Actor, cohortId: string, dto: CreateSessionDto): Promise<SessionView> {
-    const id = await this.dataSource.transaction(async (em) => {
-      const timezone = await lockCohort(em, cohortId);
-      const times = parseTimes({ startsAt: dto.startsAt, endsAt: dto.endsAt }, timezone);
-      const startsAt = times.startsAt as Date;
-      const endsAt = times.endsAt as Date;
-      assertOrdered(startsAt, endsAt);
-      const write: SessionWrite = {
-        title: dto.title,
-        kind: dto.kind,
-        startsAt,
-        endsAt,
-        blockId: dto.blockId ?? null,
-        location: dto.location ?? null,
-        mandatory: dto.mandatory ?? true,
-        contactMinutes: dto.contactMinutes ?? minutesBetween(startsAt, endsAt),
-      };
-      assertContactMinutesFit(write);
-      if (write.blockId) await assertBlockFits(em, cohortId, write, timezone);
-
-      const [row]: Array<{ id: string }> = await em.query(
-        `INSERT INTO sessions (cohort_id, block_id, title, kind, starts_at, ends_at, contact_minutes, location, mandatory)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [
-          cohortId,
-          write.blockId,
-          write.title,
-          write.kind,
-          write.startsAt,
-          write.endsAt,
-          write.contactMinutes,
-          write.location,
-          write.mandatory,
-        ],
-      );
-      await this.audit.record(em, actor, {
-        action: 'session.create',
-        entityType: 'session',
-        entityId: row.id,
-        after: auditView(write),
-      });
-      return row.id;
-    });
+    const [id] = await this.insert(actor, cohortId, [dto]);
     return this.get(actor, id);
+  }
+
+  /**
+   * Several sessions at once, all or nothing (e.g. the five days of a residential week entered
+   * as local times: each day is converted on its own date, so a week across a clock change
+   * keeps its wall-clock times). A refusal's message names the time it refused.
+   */
+  async createMany(
+    actor: Actor,
+    cohortId: string,
+    dtos: CreateSessionDto[],
+  ): Promise<SessionView[]> {
+    const ids = await this.insert(actor, cohortId, dtos);
+    return Promise.all(ids.map((id) => this.get(actor, id)));
+  }
+
+  private async insert(
+    actor: Actor,
+    cohortId: string,
+    dtos: CreateSessionDto[],
+  ): Promise<string[]> {
+    return this.dataSource.transaction(async (em) => {
+      const timezone = await lockCohort(em, cohortId);
+      const ids: string[] = [];
+      for (const dto of dtos) ids.push(await this.insertOne(em, actor, cohortId, dto, timezone));
+      return ids;
+    });
+  }
+
+  private async insertOne(
+    em: EntityManager,
+    actor: Actor,
+    cohortId: string,
+    dto: CreateSessionDto,
+    timezone: string,
+  ): Promise<string> {
+    const times = parseTimes({ startsAt: dto.startsAt, endsAt: dto.endsAt }, timezone);
+    const startsAt = times.startsAt as Date;
+    const endsAt = times.endsAt as Date;
+    assertOrdered(startsAt, endsAt);
+    const write: SessionWrite = {
+      title: dto.title,
+      kind: dto.kind,
+      startsAt,
+      endsAt,
+      blockId: dto.blockId ?? null,
+      location: dto.location ?? null,
+      mandatory: dto.mandatory ?? true,
+      contactMinutes: dto.contactMinutes ?? minutesBetween(startsAt, endsAt),
+    };
+    assertContactMinutesFit(write);
+    if (write.blockId) await assertBlockFits(em, cohortId, write, timezone);
+
+    const [row]: Array<{ id: string }> = await em.query(
+      `INSERT INTO sessions (cohort_id, block_id, title, kind, starts_at, ends_at, contact_minutes, location, mandatory)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [
+        cohortId,
+        write.blockId,
+        write.title,
+        write.kind,
+        write.startsAt,
+        write.endsAt,
+        write.contactMinutes,
+        write.location,
+        write.mandatory,
+      ],
+    );
+    await this.audit.record(em, actor, {
+      action: 'session.create',
+      entityType: 'session',
+      entityId: row.id,
+      after: auditView(write),
+    });
+    return row.id;
   }
 
   async list(actor: Actor, cohortId: string, q: ListSessionsQuery): Promise<Page<SessionView>> {

@@ -5,12 +5,15 @@ import { AuthModule } from '../auth/auth.module';
 import { CertificatesModule } from '../certificates/certificates.module';
 import { CohortsModule } from '../cohorts/cohorts.module';
 import { CompletionModule } from '../completion/completion.module';
+import { CoursesModule } from '../courses/courses.module';
+import { UsersModule } from '../users/users.module';
 import { EnrolmentsModule } from '../enrolments/enrolments.module';
 import { ProgressModule } from '../progress/progress.module';
 import { ReportsModule } from '../reports/reports.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { StudentsModule } from '../students/students.module';
 import { AdminCohortPagesController } from './admin-cohort-pages.controller';
+import { AdminSetupPagesController } from './admin-setup-pages.controller';
 import { AssessmentPagesController } from './assessment-pages.controller';
 import { AdminPagesController } from './admin-pages.controller';
 import { HomeController } from './home.controller';
@@ -41,6 +44,8 @@ import { WebSession } from './web-session.service';
     AssessmentsModule,
     CompletionModule,
     CertificatesModule,
+    CoursesModule,
+    UsersModule,
     ReportsModule,
   ],
   controllers: [
@@ -49,6 +54,7 @@ import { WebSession } from './web-session.service';
     StudentPagesController,
     TutorPagesController,
     AssessmentPagesController,
+    AdminSetupPagesController,
     AdminCohortPagesController,
     AdminPagesController,
     NotFoundController,

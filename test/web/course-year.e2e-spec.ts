@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import {
+  clickAndWait,
+  expectAccessible,
+  expectNoPageProblems,
+  launchBrowser,
+  newPage,
+  screenshot,
+  signIn,
+  startWebApp,
+  WebTestApp,
+} from '../helpers/browser';
+import { makeCourse, makeEnrolment, makeStudent } from '../helpers/factories';
+import { createUser } from '../helpers/test-app';
+
+/**
+ * A course year set up from the browser by an administrator: a cohort, a residential week of
+ * five days across the end of British Summer Time (09:30 local on every day), a tutor; then a
+ * session moved and one cancelled, which a student's calendar feed shows.
+ */
+describe('setting a course year up in a browser', () => {
+  let t: WebTestApp;
+  let browser: Browser;
+  let course: { id: string; code: string };
+  let adminEmail: string;
+  let tutor: { id: string; email: string };
+  const number = 900 + Math.floor(Math.random() * 90);
+
+  beforeAll(async () => {
+    t = await startWebApp();
+    browser = await launchBrowser();
+    course = await makeCourse(t.db, { title: `POD certificate ${randomUUID().slice(0, 4)}` });
+    adminEmail = (await createUser(t, 'admin')).email;
+    tutor = await createUser(t, 'tutor');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const fill = async (page: Page, fields: Record<string, string>) => {
+    for (const [label, value] of Object.entries(fields)) {
+      await page.getByLabel(label, { exact: true }).fill(value);
+    }
+  };
+
+  it('an administrator creates a cohort, a residential week across the clock change, and assigns a tutor', async () => {
+    const page = await newPage(browser, t.baseUrl);
+    await signIn(page, adminEmail);
+    await clickAndWait(page, page.getByRole('button', { name: 'Create a cohort' }));
+    await expectAccessible(page, 'create a cohort');
+    await page.getByLabel('Course').selectOption(course.id);
+    await fill(page, {
+      'Cohort number': String(number),
+      'Start date': '2027-01-11',
+      'End date': '2026-12-10',
+    });
+    await clickAndWait(page, page.getByRole('button', { name: 'Create cohort' }));
+    // The end before the start: the service refuses, the form keeps what was typed.
+    expect(await page.title()).toBe('Error: Create a cohort – POD Cohorts');
+    await expectAccessible(page, 'create a cohort, error');
+    await fill(page, { 'End date': '2027-12-10', Seats: '24' });
+    await clickAndWait(page, page.getByRole('button', { name: 'Create cohort' }));
+    expect(await page.title()).toBe(`Timetable and tutors: Cohort ${number} – POD Cohorts`);
+    const [cohort] = await t.db.query(
+      `SELECT id, capacity, completion_rules, status, status_set_by_hand FROM cohorts
+        WHERE course_id = $1 AND number = $2`,
+      [course.id, number],
+    );
+    expect(cohort).toMatchObject({ capacity: 24, status_set_by_hand: false });
+    expect(cohort.completion_rules).toEqual([
+      { type: 'min_attendance_percent', value: 80 },
+      { type: 'min_contact_hours', value: 60 },
+      { type: 'assessments_passed' },
+    ]);
+    await expect(page.locator('main').innerText()).resolves.toContain('Enrolling');
+
+    // Residential week 4: Thursday 28 October to Monday 1 November 2027; the clocks go back on
+    // Sunday 31 October.
+    await fill(page, {
+      'Block title': 'Residential week 4',
+      'First day of the block': '2027-10-28',
+      'Last day of the block': '2027-11-01',
+    });
+    await clickAndWait(page, page.getByRole('button', { name: 'Add block' }));
+    await expect(page.locator('main').innerText()).resolves.toContain('Block added.');
+    await page.getByLabel('Teaching block').selectOption({ label: 'Residential week 4' });
+    await page.getByLabel('Title', { exact: true }).fill('Residential week 4');
+    await page.locator('#week-firstDay').fill('2027-10-28');
+    await page.getByLabel('Place (optional)').fill('Goodmayes Hospital, Ilford');
+    await clickAndWait(page, page.getByRole('button', { name: 'Add sessions' }));
+    await expect(page.locator('main').innerText()).resolves.toContain('Sessions added.');
+    const times = await t.db.query(
+      `SELECT to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS utc,
+              to_char(starts_at AT TIME ZONE 'Europe/London', 'HH24:MI') AS local
+         FROM sessions WHERE cohort_id = $1 ORDER BY starts_at`,
+      [cohort.id],
+    );
+    expect(times).toEqual([
+      { utc: '2027-10-28 08:30', local: '09:30' },
+      { utc: '2027-10-29 08:30', local: '09:30' },
+      { utc: '2027-10-30 08:30', local: '09:30' },
+      { utc: '2027-10-31 09:30', local: '09:30' },
+      { utc: '2027-11-01 09:30', local: '09:30' },
+    ]);
+    const table = await page.locator('table').first().innerText();
+    expect(table.match(/9:30am to 4:30pm/g)).toHaveLength(5);
+
+    await page.getByLabel('Assign a tutor').selectOption(tutor.id);
+    await clickAndWait(page, page.getByRole('button', { name: 'Assign tutor' }));
+    await expect(page.locator('main').innerText()).resolves.toContain(tutor.email);
+    await expectAccessible(page, 'timetable set up');
+    await screenshot(page, 'admin-timetable-setup');
+
+    // Move day 5 to the afternoon, then cancel day 4.
+    await clickAndWait(
+      page,
+      page.getByRole('link', { name: 'Move or rename Residential week 4, day 5' }),
+    );
+    await expectAccessible(page, 'move a session');
+    await page.getByLabel('Start time').fill('13:00');
+    await page.getByLabel('End time').fill('16:00');
+    await clickAndWait(page, page.getByRole('button', { name: 'Save session' }));
+    await expect(page.locator('main').innerText()).resolves.toContain('Session changed.');
+    await clickAndWait(page, page.getByRole('link', { name: 'Cancel Residential week 4, day 4' }));
+    await expectAccessible(page, 'cancel a session');
+    await clickAndWait(page, page.getByRole('button', { name: 'Cancel the session' }));
+    await expect(page.locator('.nhsuk-error-summary').innerText()).resolves.toContain(
+      'Enter why the session is cancelled',
+    );
+    await page.getByLabel('Reason').fill('Venue closed for the bank holiday weekend');
+    await clickAndWait(page, page.getByRole('button', { name: 'Cancel the session' }));
+    const main = await page.locator('main').innerText();
+    expect(main).toContain('Session cancelled.');
+    expect(main).toContain('Cancelled');
+    const rows = await t.db.query(
+      `SELECT title, to_char(starts_at AT TIME ZONE 'Europe/London', 'HH24:MI') AS local,
+              cancelled_at IS NOT NULL AS cancelled
+         FROM sessions WHERE cohort_id = $1 ORDER BY starts_at`,
+      [cohort.id],
+    );
+    expect(rows.slice(3)).toEqual([
+      { title: 'Residential week 4, day 4', local: '09:30', cancelled: true },
+      { title: 'Residential week 4, day 5', local: '13:00', cancelled: false },
+    ]);
+
+    // Delete an unmarked session.
+    await clickAndWait(
+      page,
+      page.getByRole('button', { name: 'Delete Residential week 4, day 1' }),
+    );
+    await expect(page.locator('main').innerText()).resolves.toContain('Session deleted.');
+    await expectAccessible(page, 'timetable after changes');
+    expectNoPageProblems(page);
+
+    // Edit the cohort: status by hand, then back to following the dates.
+    await clickAndWait(page, page.getByRole('link', { name: "Edit the cohort's details" }));
+    await expectAccessible(page, 'edit a cohort');
+    await page.getByRole('radio', { name: 'Planned' }).check();
+    await clickAndWait(page, page.getByRole('button', { name: 'Save cohort' }));
+    await expect(page.locator('main').innerText()).resolves.toContain('Planned');
+    const [{ status_set_by_hand }] = await t.db.query(
+      'SELECT status_set_by_hand FROM cohorts WHERE id = $1',
+      [cohort.id],
+    );
+    expect(status_set_by_hand).toBe(true);
+    await page.context().close();
+
+    // The tutor now sees the cohort; a student of it finds the cancelled day in their feed.
+    const student = await makeStudent(t.db);
+    await makeEnrolment(t.db, student.id, { id: cohort.id, course_id: course.id });
+    const studentUser = await createUser(t, 'student', { studentId: student.id });
+    const feed = await t
+      .http()
+      .post('/api/v1/me/calendar-feed')
+      .set({ Authorization: `Bearer ${studentUser.token}` })
+      .expect(201);
+    const ics = (await t.http().get(new URL(feed.body.url).pathname).expect(200)).text;
+    expect(ics).toContain('SUMMARY:Cancelled: Residential week 4\\, day 4');
+    expect(ics).toContain('STATUS:CANCELLED');
+  });
+});
