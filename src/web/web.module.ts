@@ -15,6 +15,7 @@ import { StudentsModule } from '../students/students.module';
 import { AdminCohortPagesController } from './admin-cohort-pages.controller';
 import { AdminSetupPagesController } from './admin-setup-pages.controller';
 import { AssessmentPagesController } from './assessment-pages.controller';
+import { CalendarFeedPagesController } from './calendar-feed-pages.controller';
 import { AdminPagesController } from './admin-pages.controller';
 import { HomeController } from './home.controller';
 import { NotFoundController } from './not-found.controller';
@@ -54,6 +55,7 @@ import { WebSession } from './web-session.service';
     StudentPagesController,
     TutorPagesController,
     AssessmentPagesController,
+    CalendarFeedPagesController,
     AdminSetupPagesController,
     AdminCohortPagesController,
     AdminPagesController,

@@ -113,6 +113,39 @@ describe('setting a course year up in a browser', () => {
     await expectAccessible(page, 'timetable set up');
     await screenshot(page, 'admin-timetable-setup');
 
+    // A student of the cohort subscribes to their timetable and sees day 4 in the feed.
+    const student = await makeStudent(t.db);
+    await makeEnrolment(t.db, student.id, { id: cohort.id, course_id: course.id });
+    const studentUser = await createUser(t, 'student', { studentId: student.id });
+    const studentPage = await newPage(browser, t.baseUrl);
+    await signIn(studentPage, studentUser.email);
+    await studentPage.goto('/timetable');
+    await clickAndWait(
+      studentPage,
+      studentPage.getByRole('link', { name: 'Subscribe to your timetable' }),
+    );
+    await clickAndWait(
+      studentPage,
+      studentPage.getByRole('button', { name: 'Get a subscription link' }),
+    );
+    const feedUrl = await studentPage.getByLabel(/Or copy this link/).inputValue();
+    expect(
+      await studentPage
+        .getByRole('link', { name: 'Subscribe in your calendar app' })
+        .getAttribute('href'),
+    ).toBe(feedUrl.replace(/^http:/, 'webcal:'));
+    await expectAccessible(studentPage, 'calendar subscription');
+    await screenshot(studentPage, 'student-calendar-feed');
+    const feedPath = new URL(feedUrl).pathname;
+    const day4 = async () => {
+      const ics = (await t.http().get(feedPath).expect(200)).text.replace(/\r\n[ \t]/g, '');
+      const event = ics
+        .split('BEGIN:VEVENT')
+        .find((e) => e.includes('Residential week 4\\, day 4'));
+      return /STATUS:(\w+)/.exec(event ?? '')?.[1];
+    };
+    expect(await day4()).toBe('CONFIRMED');
+
     // Move day 5 to the afternoon, then cancel day 4.
     await clickAndWait(
       page,
@@ -145,6 +178,10 @@ describe('setting a course year up in a browser', () => {
       { title: 'Residential week 4, day 5', local: '13:00', cancelled: false },
     ]);
 
+    // The student's calendar sees the cancellation at its next fetch.
+    expect(await day4()).toBe('CANCELLED');
+    await studentPage.context().close();
+
     // Delete an unmarked session.
     await clickAndWait(
       page,
@@ -166,18 +203,5 @@ describe('setting a course year up in a browser', () => {
     );
     expect(status_set_by_hand).toBe(true);
     await page.context().close();
-
-    // The tutor now sees the cohort; a student of it finds the cancelled day in their feed.
-    const student = await makeStudent(t.db);
-    await makeEnrolment(t.db, student.id, { id: cohort.id, course_id: course.id });
-    const studentUser = await createUser(t, 'student', { studentId: student.id });
-    const feed = await t
-      .http()
-      .post('/api/v1/me/calendar-feed')
-      .set({ Authorization: `Bearer ${studentUser.token}` })
-      .expect(201);
-    const ics = (await t.http().get(new URL(feed.body.url).pathname).expect(200)).text;
-    expect(ics).toContain('SUMMARY:Cancelled: Residential week 4\\, day 4');
-    expect(ics).toContain('STATUS:CANCELLED');
   });
 });
