@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { CheckInService } from '../src/attendance/check-in.service';
 import { cohortActors, CohortActors, enrol, icsValues } from './helpers/cohorts-factories';
 import {
   makeCohort,
@@ -268,5 +269,130 @@ describe('a cohort status follows its dates unless set by hand; an evaluated coh
       .set(bearer(admin))
       .expect(200);
     expect(evaluated.body).toMatchObject({ status: 'completed', statusSetByHand: false });
+  });
+});
+
+describe('self check-in with a rotating code', () => {
+  let t: TestApp;
+  let who: CohortActors;
+  let cohort: { id: string; number: number; course_id: string };
+  let student: TestUser;
+  let enrolmentId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const course = await makeCourse(t.db);
+    cohort = await makeCohort(t.db, course.id, {
+      startDate: new Date(Date.now() - 30 * DAY).toISOString().slice(0, 10),
+      endDate: new Date(Date.now() + 60 * DAY).toISOString().slice(0, 10),
+    });
+    who = await cohortActors(t, cohort.id);
+    const record = await makeStudent(t.db);
+    enrolmentId = (await enrol(t.db, record.id, cohort)).id;
+    student = await createUser(t, 'student', { studentId: record.id });
+  });
+  afterAll(() => t?.close());
+
+  it('the tutor gets a code; a student checks in present, or late, and is refused clearly otherwise', async () => {
+    const http = t.http();
+    const now = await makeSession(t.db, cohort.id, {
+      startsAt: new Date(Date.now() - 5 * 60_000),
+      minutes: 240,
+      title: 'Now',
+    });
+    const started = await makeSession(t.db, cohort.id, {
+      startsAt: new Date(Date.now() - 60 * 60_000 - 30_000),
+      minutes: 240,
+      title: 'Started an hour ago',
+    });
+    const ended = await makeSession(t.db, cohort.id, {
+      startsAt: new Date(Date.now() - 300 * 60_000),
+      minutes: 240,
+      title: 'Ended',
+    });
+    const otherCohort = await makeCohort(t.db, cohort.course_id);
+    const elsewhere = await makeSession(t.db, otherCohort.id, {
+      startsAt: new Date(Date.now() - 5 * 60_000),
+      minutes: 240,
+    });
+
+    const codeOf = async (sessionId: string, as = who.tutor) => {
+      const res = await http.post(`/api/v1/sessions/${sessionId}/check-in-code`).set(bearer(as));
+      expect([sessionId, res.status, res.body.detail]).toEqual([sessionId, 201, undefined]);
+      return res.body as { code: string; expiresAt: string; url: string };
+    };
+    const given = await codeOf(now.id);
+    expect(given.code).toMatch(/^\d{6}$/);
+    expect(new Date(given.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    expect(given.url).toContain(`/check-in?session=${now.id}&code=${given.code}`);
+    await http
+      .post(`/api/v1/sessions/${now.id}/check-in-code`)
+      .set(bearer(who.otherTutor))
+      .expect(404);
+    await http.post(`/api/v1/sessions/${now.id}/check-in-code`).set(bearer(student)).expect(403);
+
+    const checkIn = (body: object) =>
+      http.post('/api/v1/me/check-in').set(bearer(student)).send(body);
+    const refusal = async (body: object) => {
+      const res = await checkIn(body);
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      return `${res.body.code}: ${res.body.errors[0].message}`;
+    };
+
+    expect((await checkIn({ code: 'abc' })).status).toBe(400);
+    // A code from five steps ago (2.5 minutes) is stale.
+    const service = t.app.get(CheckInService);
+    const old = await service.code(
+      { userId: who.tutor.id, role: 'tutor', studentId: null, requestId: null },
+      now.id,
+      Date.now() - 5 * 30_000,
+    );
+    expect(await refusal({ code: old.code, sessionId: now.id })).toBe(
+      'check_in_code_stale: This code has expired: it changes every 30 seconds. Scan or type the code on the screen now.',
+    );
+    expect(await refusal({ code: old.code })).toMatch(/^check_in_code_stale/);
+    expect(
+      await refusal({
+        code: (await codeOf(elsewhere.id, who.admin)).code,
+        sessionId: elsewhere.id,
+      }),
+    ).toBe('check_in_wrong_session: This code is for a session you are not taking part in.');
+    const adminCode = (
+      await http
+        .post(`/api/v1/sessions/${elsewhere.id}/check-in-code`)
+        .set(bearer(who.admin))
+        .expect(201)
+    ).body.code;
+    expect(await refusal({ code: adminCode })).toMatch(/^check_in_wrong_code/);
+    expect(await refusal({ code: (await codeOf(ended.id)).code, sessionId: ended.id })).toBe(
+      'check_in_closed: Check-in for this session has closed: ask your tutor to mark you.',
+    );
+
+    // Typed without the session: found among the student's sessions open now.
+    const present = await checkIn({ code: (await codeOf(now.id)).code });
+    expect(present.status).toBe(200);
+    expect(present.body).toMatchObject({
+      sessionId: now.id,
+      enrolmentId,
+      status: 'present',
+      minutesAttended: 240,
+      recorded: true,
+    });
+    const again = await checkIn({ code: (await codeOf(now.id)).code, sessionId: now.id });
+    expect(again.body).toMatchObject({ status: 'present', recorded: false });
+
+    const late = await checkIn({ code: (await codeOf(started.id)).code, sessionId: started.id });
+    expect(late.status).toBe(200);
+    expect(late.body.status).toBe('late');
+    expect(late.body.minutesAttended).toBeGreaterThanOrEqual(178);
+    expect(late.body.minutesAttended).toBeLessThanOrEqual(180);
+
+    // The register shows who checked in.
+    const register = await http
+      .get(`/api/v1/sessions/${now.id}/attendance`)
+      .set(bearer(who.tutor))
+      .expect(200);
+    expect(register.body.items[0].record.checkedInAt).toEqual(expect.any(String));
   });
 });

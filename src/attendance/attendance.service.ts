@@ -25,6 +25,8 @@ export interface AttendanceRecordView {
   markedById: string | null;
   markedByName: string | null;
   markedAt: Date;
+  /** When the student checked themselves in (null: marked by a tutor). */
+  checkedInAt: Date | null;
 }
 
 export interface RegisterEntry {
@@ -92,7 +94,7 @@ interface WrittenRow {
 
 /** Columns of a record plus who marked it, as `recordView` reads them. */
 const RECORD_COLUMNS = `ar.id AS record_id, ar.status AS record_status,
-       ar.minutes_attended, ar.note, ar.marked_by_id, ar.marked_at,
+       ar.minutes_attended, ar.note, ar.marked_by_id, ar.marked_at, ar.checked_in_at,
        COALESCE(u.display_name, u.email) AS marked_by_name`;
 
 interface RecordColumns {
@@ -102,6 +104,7 @@ interface RecordColumns {
   note: string | null;
   marked_by_id: string | null;
   marked_at: Date | null;
+  checked_in_at: Date | null;
   marked_by_name: string | null;
 }
 
@@ -115,6 +118,7 @@ function recordView(r: RecordColumns): AttendanceRecordView | null {
     markedById: r.marked_by_id,
     markedByName: r.marked_by_name,
     markedAt: r.marked_at as Date,
+    checkedInAt: r.checked_in_at,
   };
 }
 

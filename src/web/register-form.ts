@@ -189,6 +189,8 @@ export interface RegisterRowView {
   form: RegisterFormRow;
   /** One short line under the name, only when something about the student is unusual. */
   detail: string | null;
+  /** When the student checked themselves in with the session's code. */
+  checkedInAt: Date | null;
 }
 
 /**
@@ -202,6 +204,7 @@ export function registerRows(
     givenName: string;
     familyName: string;
     counts: boolean;
+    record?: { checkedInAt: Date | null } | null;
   }>,
   rows: RegisterFormRow[],
 ): RegisterRowView[] {
@@ -217,5 +220,6 @@ export function registerRows(
       note: '',
     },
     detail: item.counts ? null : 'Session before they enrolled: does not count',
+    checkedInAt: item.record?.checkedInAt ?? null,
   }));
 }

@@ -150,7 +150,10 @@ export class TutorPagesController {
         session,
         cohort,
         entries: registerRows(register.items, rows),
-        counts: { marked: register.items.filter((i) => i.record).length },
+        counts: {
+          marked: register.items.filter((i) => i.record).length,
+          checkedIn: register.items.filter((i) => i.record?.checkedInAt).length,
+        },
         lastMarked: lastMarked(register),
         notice,
         errors,

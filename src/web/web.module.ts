@@ -16,6 +16,7 @@ import { AdminCohortPagesController } from './admin-cohort-pages.controller';
 import { AdminSetupPagesController } from './admin-setup-pages.controller';
 import { AssessmentPagesController } from './assessment-pages.controller';
 import { CalendarFeedPagesController } from './calendar-feed-pages.controller';
+import { CheckInPagesController } from './check-in-pages.controller';
 import { AdminPagesController } from './admin-pages.controller';
 import { HomeController } from './home.controller';
 import { NotFoundController } from './not-found.controller';
@@ -56,6 +57,7 @@ import { WebSession } from './web-session.service';
     TutorPagesController,
     AssessmentPagesController,
     CalendarFeedPagesController,
+    CheckInPagesController,
     AdminSetupPagesController,
     AdminCohortPagesController,
     AdminPagesController,

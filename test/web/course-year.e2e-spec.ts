@@ -11,7 +11,13 @@ import {
   startWebApp,
   WebTestApp,
 } from '../helpers/browser';
-import { makeCourse, makeEnrolment, makeStudent } from '../helpers/factories';
+import {
+  makeCohort,
+  makeCourse,
+  makeEnrolment,
+  makeSession,
+  makeStudent,
+} from '../helpers/factories';
 import { createUser } from '../helpers/test-app';
 
 /**
@@ -203,5 +209,79 @@ describe('setting a course year up in a browser', () => {
     );
     expect(status_set_by_hand).toBe(true);
     await page.context().close();
+  });
+
+  it("the tutor opens today's session, shows the check-in code; a student checks in by typing it; the rest are marked present, one late", async () => {
+    const cohort = await makeCohort(t.db, course.id, {
+      startDate: new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10),
+      endDate: new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10),
+    });
+    const today = await makeSession(t.db, cohort.id, {
+      startsAt: new Date(Date.now() - 5 * 60_000),
+      minutes: 240,
+      title: 'Residential week 1, day 1',
+    });
+    const people = [];
+    for (const given of ['Amara', 'Ben', 'Cora']) {
+      const s = await makeStudent(t.db, { givenName: given, familyName: `Year-${number}` });
+      const e = await makeEnrolment(t.db, s.id, cohort, {
+        enrolledAt: new Date(Date.now() - 20 * 86_400_000),
+      });
+      people.push({ ...s, enrolmentId: e.id, name: `Year-${number}, ${given}` });
+    }
+    await t.db.query('INSERT INTO cohort_tutors (user_id, cohort_id) VALUES ($1, $2)', [
+      tutor.id,
+      cohort.id,
+    ]);
+
+    const tutorPage = await newPage(browser, t.baseUrl);
+    await signIn(tutorPage, tutor.email);
+    await tutorPage.goto(`/tutor/cohorts/${cohort.id}`);
+    await clickAndWait(tutorPage, tutorPage.getByRole('link', { name: /Take the register/ }));
+    expect(new URL(tutorPage.url()).pathname).toBe(`/tutor/sessions/${today.id}/register`);
+    await clickAndWait(tutorPage, tutorPage.getByRole('link', { name: 'Show the check-in code' }));
+    await expectAccessible(tutorPage, 'check-in code');
+    await screenshot(tutorPage, 'tutor-check-in-code');
+    expect(await tutorPage.locator('.app-qr svg').count()).toBe(1);
+    const code = (await tutorPage.locator('.app-check-in-code').innerText()).replace(/\D/g, '');
+    expect(code).toMatch(/^\d{6}$/);
+
+    const [amara, ben] = people;
+    const amaraUser = await createUser(t, 'student', { studentId: amara.id });
+    const studentPage = await newPage(browser, t.baseUrl, { width: 390, height: 844 });
+    await signIn(studentPage, amaraUser.email);
+    await studentPage.goto('/check-in');
+    await studentPage.getByLabel('Check-in code').fill('000000');
+    await clickAndWait(studentPage, studentPage.getByRole('button', { name: 'Check in' }));
+    await expect(studentPage.locator('.nhsuk-error-summary').innerText()).resolves.toMatch(
+      /not the one for your session now|has expired/,
+    );
+    await expectAccessible(studentPage, 'check-in refused');
+    await studentPage.getByLabel('Check-in code').fill(code);
+    await clickAndWait(studentPage, studentPage.getByRole('button', { name: 'Check in' }));
+    await expect(studentPage.locator('main').innerText()).resolves.toContain(
+      'Residential week 1, day 1: marked present.',
+    );
+    await expectAccessible(studentPage, 'checked in');
+    await screenshot(studentPage, 'student-checked-in');
+    await studentPage.context().close();
+
+    await clickAndWait(tutorPage, tutorPage.getByRole('link', { name: 'See who has checked in' }));
+    const amaraRow = tutorPage.getByRole('group', { name: amara.name });
+    await expect(amaraRow.innerText()).resolves.toMatch(/Checked in at \d/);
+    expect(await amaraRow.getByRole('radio', { name: 'Present' }).isChecked()).toBe(true);
+    await tutorPage.getByRole('button', { name: 'Mark everyone present' }).click();
+    await tutorPage
+      .getByRole('group', { name: ben.name })
+      .getByRole('radio', { name: 'Late' })
+      .check();
+    await tutorPage.getByLabel(`Minutes Ben Year-${number} attended`).fill('180');
+    await clickAndWait(tutorPage, tutorPage.getByRole('button', { name: 'Save register' }).first());
+    const main = await tutorPage.locator('main').innerText();
+    expect(main).toContain('Every student is marked.');
+    expect(main).toContain('3 of 3 marked, 1 by checking in.');
+    await expectAccessible(tutorPage, 'register with a check-in');
+    expectNoPageProblems(tutorPage);
+    await tutorPage.context().close();
   });
 });
