@@ -396,3 +396,95 @@ describe('self check-in with a rotating code', () => {
     expect(register.body.items[0].record.checkedInAt).toEqual(expect.any(String));
   });
 });
+
+describe('apologies', () => {
+  let t: TestApp;
+  let who: CohortActors;
+  let cohort: { id: string; number: number; course_id: string };
+  let student: TestUser;
+  let enrolmentId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const course = await makeCourse(t.db);
+    cohort = await makeCohort(t.db, course.id, {
+      startDate: new Date(Date.now() - 30 * DAY).toISOString().slice(0, 10),
+      endDate: new Date(Date.now() + 60 * DAY).toISOString().slice(0, 10),
+    });
+    who = await cohortActors(t, cohort.id);
+    const record = await makeStudent(t.db);
+    enrolmentId = (await enrol(t.db, record.id, cohort, 'enrolled')).id;
+    student = await createUser(t, 'student', { studentId: record.id });
+  });
+  afterAll(() => t?.close());
+
+  it('a student apologises for future sessions; a tutor approves and the sessions are excused', async () => {
+    const http = t.http();
+    const [a, b] = [
+      await makeSession(t.db, cohort.id, {
+        startsAt: new Date(Date.now() + 2 * DAY),
+        minutes: 240,
+      }),
+      await makeSession(t.db, cohort.id, {
+        startsAt: new Date(Date.now() + 3 * DAY),
+        minutes: 240,
+      }),
+    ];
+    const past = await makeSession(t.db, cohort.id, { startsAt: new Date(Date.now() - 2 * DAY) });
+    const send = (body: object) =>
+      http.post('/api/v1/me/absence-requests').set(bearer(student)).send(body);
+
+    const missing = await send({ sessionIds: [a.id] });
+    expect(missing.status).toBe(400);
+    expect(new Set(missing.body.errors.map((e: { field: string }) => e.field))).toEqual(
+      new Set(['reason']),
+    );
+    const pastOne = await send({ sessionIds: [past.id], reason: 'Too late' });
+    expect([pastOne.status, pastOne.body.code]).toEqual([422, 'absence_sessions_invalid']);
+    await http
+      .post('/api/v1/me/absence-requests')
+      .set(bearer(who.tutor))
+      .send({ sessionIds: [a.id], reason: 'x' })
+      .expect(403);
+
+    const sent = await send({ sessionIds: [a.id, b.id], reason: 'Hospital appointment' });
+    expect(sent.status).toBe(201);
+    expect(sent.body).toMatchObject({ status: 'pending', enrolmentId });
+    expect(sent.body.sessionIds.sort()).toEqual([a.id, b.id].sort());
+
+    const listed = await http
+      .get(`/api/v1/absence-requests?cohortId=${cohort.id}&status=pending`)
+      .set(bearer(who.tutor))
+      .expect(200);
+    expect(listed.body.items.map((r: { id: string }) => r.id)).toEqual([sent.body.id]);
+    const hidden = await http
+      .get('/api/v1/absence-requests')
+      .set(bearer(who.otherTutor))
+      .expect(200);
+    expect(hidden.body.total).toBe(0);
+    await http
+      .post(`/api/v1/absence-requests/${sent.body.id}/approve`)
+      .set(bearer(who.otherTutor))
+      .send({})
+      .expect(404);
+
+    const approved = await http
+      .post(`/api/v1/absence-requests/${sent.body.id}/approve`)
+      .set(bearer(who.tutor))
+      .send({ comment: 'Get well soon' })
+      .expect(200);
+    expect(approved.body).toMatchObject({ status: 'approved', decisionComment: 'Get well soon' });
+    await http
+      .post(`/api/v1/absence-requests/${sent.body.id}/decline`)
+      .set(bearer(who.tutor))
+      .send({})
+      .expect(409);
+    const register = await http
+      .get(`/api/v1/sessions/${a.id}/attendance`)
+      .set(bearer(who.tutor))
+      .expect(200);
+    expect(register.body.items[0].record).toMatchObject({ status: 'excused', minutesAttended: 0 });
+    const mine = await http.get('/api/v1/me/absence-requests').set(bearer(student)).expect(200);
+    expect(mine.body.items[0].status).toBe('approved');
+  });
+});

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NotificationsQueue } from '../notifications/notifications.queue';
+import { AbsenceRequestsController } from './absence-requests.controller';
+import { AbsenceRequestsService } from './absence-requests.service';
 import { AttendanceController } from './attendance.controller';
 import { AttendanceService } from './attendance.service';
 import { CheckInController } from './check-in.controller';
@@ -7,8 +9,8 @@ import { CheckInService } from './check-in.service';
 
 /** Registers. A save enqueues an at-risk check (NotificationsQueue); the worker consumes it. */
 @Module({
-  controllers: [AttendanceController, CheckInController],
-  providers: [AttendanceService, CheckInService, NotificationsQueue],
-  exports: [AttendanceService, CheckInService],
+  controllers: [AttendanceController, CheckInController, AbsenceRequestsController],
+  providers: [AttendanceService, CheckInService, AbsenceRequestsService, NotificationsQueue],
+  exports: [AttendanceService, CheckInService, AbsenceRequestsService],
 })
 export class AttendanceModule {}

@@ -390,6 +390,20 @@ export class SessionsService {
     };
   }
 
+  /** A student's sessions still to come (not cancelled), soonest first: what an apology can cover. */
+  async upcomingForStudent(actor: Actor): Promise<SessionView[]> {
+    const rows: SessionRow[] = await this.dataSource.query(
+      `SELECT ${SESSION_COLUMNS} ${SESSION_FROM}
+         JOIN enrolments e ON e.cohort_id = s.cohort_id AND e.student_id = $1
+                          AND e.status = ANY($2::text[])
+        WHERE s.starts_at > now() AND s.cancelled_at IS NULL
+        ORDER BY s.starts_at, s.id
+        LIMIT 100`,
+      [actor.studentId, TIMETABLE_STATUSES],
+    );
+    return rows.map(withLocalTimes);
+  }
+
   /** A student's own timetable: the sessions of every cohort they hold a seat in. */
   async studentCalendar(actor: Actor): Promise<string> {
     const sessions: CalendarSession[] = await this.dataSource.query(

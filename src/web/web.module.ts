@@ -14,6 +14,7 @@ import { SessionsModule } from '../sessions/sessions.module';
 import { StudentsModule } from '../students/students.module';
 import { AdminCohortPagesController } from './admin-cohort-pages.controller';
 import { AdminSetupPagesController } from './admin-setup-pages.controller';
+import { ApologyPagesController } from './apology-pages.controller';
 import { AssessmentPagesController } from './assessment-pages.controller';
 import { CalendarFeedPagesController } from './calendar-feed-pages.controller';
 import { CheckInPagesController } from './check-in-pages.controller';
@@ -58,6 +59,7 @@ import { WebSession } from './web-session.service';
     AssessmentPagesController,
     CalendarFeedPagesController,
     CheckInPagesController,
+    ApologyPagesController,
     AdminSetupPagesController,
     AdminCohortPagesController,
     AdminPagesController,
