@@ -9,6 +9,7 @@ import {
   markAttendance,
 } from './helpers/factories';
 import { MailServer, startMailServer } from './helpers/mail-server';
+import { pdfText } from './helpers/pdf-text';
 import {
   bearer,
   createTestApp,
@@ -486,5 +487,70 @@ describe('apologies', () => {
     expect(register.body.items[0].record).toMatchObject({ status: 'excused', minutesAttended: 0 });
     const mine = await http.get('/api/v1/me/absence-requests').set(bearer(student)).expect(200);
     expect(mine.body.items[0].status).toBe('approved');
+  });
+});
+
+describe('a register on paper and in a spreadsheet', () => {
+  let t: TestApp;
+  let who: CohortActors;
+  let cohort: { id: string; number: number; course_id: string };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const course = await makeCourse(t.db);
+    cohort = await makeCohort(t.db, course.id);
+    who = await cohortActors(t, cohort.id);
+  });
+  afterAll(() => t?.close());
+
+  it('the CSV neutralises formulas; the sign-in sheet PDF lists every seated student', async () => {
+    const session = await makeSession(t.db, cohort.id, { title: 'Day 1' });
+    const evil = await makeStudent(t.db, {
+      givenName: '=HYPERLINK("http://x")',
+      familyName: 'Aaron',
+    });
+    const plain = await makeStudent(t.db, { givenName: 'Bea', familyName: 'Bloggs' });
+    const e1 = await enrol(t.db, evil.id, cohort);
+    await enrol(t.db, plain.id, cohort);
+    await markAttendance(t.db, session.id, e1.id, 'present');
+    const http = t.http();
+    await http
+      .get(`/api/v1/sessions/${session.id}/attendance.csv`)
+      .set(bearer(who.student))
+      .expect(403);
+    await http
+      .get(`/api/v1/sessions/${session.id}/attendance.csv`)
+      .set(bearer(who.otherTutor))
+      .expect(404);
+    const csv = await http
+      .get(`/api/v1/sessions/${session.id}/attendance.csv`)
+      .set(bearer(who.tutor))
+      .expect(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'familyName,givenName,enrolmentId,status,minutesAttended,note,checkedInAt,markedBy,markedAt',
+    );
+    expect(lines[1]).toMatch(/^Aaron,"'=HYPERLINK\(""http:\/\/x""\)",[0-9a-f-]{36},present,360,/);
+    expect(lines[2]).toMatch(/^Bloggs,Bea,[0-9a-f-]{36},,,,,,$/);
+
+    const pdf = await http
+      .get(`/api/v1/sessions/${session.id}/sign-in-sheet.pdf`)
+      .set(bearer(who.tutor))
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const text = await pdfText(pdf.body as Buffer);
+    expect(text).toContain('Sign-in sheet: Day 1');
+    expect(text).toContain('Bloggs, Bea');
+    expect(text).toContain('Signature');
   });
 });

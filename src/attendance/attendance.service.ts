@@ -15,6 +15,7 @@ import type { EnrolmentStatus } from '../enrolments/enrolment.entity';
 import { NotificationsQueue } from '../notifications/notifications.queue';
 import type { AttendanceStatus } from './attendance-record.entity';
 import { RegisterRecordDto, SaveRegisterDto } from './dto/save-register.dto';
+import { registerCsv, signInSheetPdf } from './register-exports';
 import { checkMinutes } from './register-rules';
 
 export interface AttendanceRecordView {
@@ -329,6 +330,30 @@ export class AttendanceService {
       record: recordView(r),
     }));
     return { session, items, total: items.length };
+  }
+
+  /** The register as a CSV file (register-exports.ts). */
+  async registerCsvFile(
+    actor: Actor,
+    sessionId: string,
+  ): Promise<{ filename: string; body: string }> {
+    const register = await this.register(actor, sessionId);
+    return { filename: `register-${sessionId}.csv`, body: registerCsv(register) };
+  }
+
+  /** The printable sign-in sheet of a session (register-exports.ts). */
+  async signInSheet(actor: Actor, sessionId: string): Promise<{ filename: string; body: Buffer }> {
+    const register = await this.register(actor, sessionId);
+    const [facts]: Array<{ cohortName: string; timezone: string; location: string | null }> =
+      await this.dataSource.query(
+        `SELECT c.name AS "cohortName", c.timezone, s.location
+           FROM sessions s JOIN cohorts c ON c.id = s.cohort_id WHERE s.id = $1`,
+        [sessionId],
+      );
+    return {
+      filename: `sign-in-sheet-${sessionId}.pdf`,
+      body: await signInSheetPdf(register, facts),
+    };
   }
 
   /** Every session of the enrolment's cohort, in time order, with its record or null. */

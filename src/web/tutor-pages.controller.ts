@@ -2,6 +2,7 @@ import { Body, Controller, Get, Post, Query, Res, UseFilters, UseGuards } from '
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AttendanceService, RegisterView } from '../attendance/attendance.service';
+import { sendFile } from '../attendance/register-exports.controller';
 import { CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { CohortsService, CohortView } from '../cohorts/cohorts.service';
@@ -122,6 +123,28 @@ export class TutorPagesController {
       }
     }
     return this.render(reply, page, rows, errors, {}, 422);
+  }
+
+  @Roles('admin', 'tutor')
+  @Get('tutor/sessions/:sessionId/attendance.csv')
+  async registerCsv(
+    @CurrentActor() actor: Actor,
+    @UuidParam('sessionId') sessionId: string,
+    @Res() reply: FastifyReply,
+  ) {
+    const { filename, body } = await this.attendance.registerCsvFile(actor, sessionId);
+    return sendFile(reply, 'text/csv; charset=utf-8', filename, body);
+  }
+
+  @Roles('admin', 'tutor')
+  @Get('tutor/sessions/:sessionId/sign-in-sheet.pdf')
+  async signInSheet(
+    @CurrentActor() actor: Actor,
+    @UuidParam('sessionId') sessionId: string,
+    @Res() reply: FastifyReply,
+  ) {
+    const { filename, body } = await this.attendance.signInSheet(actor, sessionId);
+    return sendFile(reply, 'application/pdf', filename, body);
   }
 
   private async load(actor: Actor, sessionId: string): Promise<RegisterPage> {
