@@ -1,5 +1,6 @@
 import { AssessmentResult } from '../../assessments/assessment-result.entity';
 import { AbsenceRequest, AbsenceRequestSession } from '../../attendance/absence-request.entity';
+import { AuthSession } from '../../auth/auth-session.entity';
 import { AttendanceRecord } from '../../attendance/attendance-record.entity';
 import { AuditEvent } from '../../audit/audit-event.entity';
 import { Certificate } from '../../certificates/certificate.entity';
@@ -22,6 +23,7 @@ export const entities = [
   AbsenceRequestSession,
   AssessmentResult,
   AttendanceRecord,
+  AuthSession,
   AuditEvent,
   Block,
   CalendarFeed,
