@@ -2,9 +2,11 @@
 import { Initial1795504019622 } from './1795504019622-Initial';
 import { AuthSessions1796019200462 } from './1796019200462-AuthSessions';
 import { CertificateReissues1796019321603 } from './1796019321603-CertificateReissues';
+import { TimetableOnTheWeb1796019851929 } from './1796019851929-TimetableOnTheWeb';
 
 export const migrations = [
   Initial1795504019622,
   AuthSessions1796019200462,
   CertificateReissues1796019321603,
+  TimetableOnTheWeb1796019851929,
 ];

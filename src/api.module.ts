@@ -27,6 +27,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { ReportsModule } from './reports/reports.module';
 import { VerifyPageModule } from './certificates/verify-page.module';
 import { WebModule } from './web/web.module';
+import { CalendarFeedModule } from './sessions/calendar-feed.module';
 
 /** Feature modules whose controllers live under /api/v1. */
 export const API_V1_MODULES = [
@@ -66,6 +67,7 @@ export class ApiModule {
         HealthModule,
         // Pages at the site root, outside /api/v1.
         VerifyPageModule,
+        CalendarFeedModule,
         WebModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -268,7 +268,9 @@ describe('courses and cohorts', () => {
         startDate: '2018-01-08',
         endDate: '2018-12-14',
         capacity: 70,
-        status: 'planned',
+        // No status sent: it follows the dates, and 2018 has begun.
+        status: 'running',
+        statusSetByHand: false,
         timezone: 'Europe/London',
         completionRules: POD_RULES,
         warnAfterConsecutiveAbsences: 3,

@@ -31,6 +31,24 @@ export interface AssessmentEntry extends AssessmentDefinition {
   result: AssessmentResultView | null;
 }
 
+/** One assessment of a cohort's course with how its seated students stand on it. */
+export interface CohortAssessmentSummary extends AssessmentDefinition {
+  passed: number;
+  referred: number;
+  failed: number;
+  notMarked: number;
+  /** Results on a second or later attempt (resubmissions after a refer or fail). */
+  resubmissions: number;
+}
+
+/** One seated student of a cohort with their result on one assessment, or null. */
+export interface CohortAssessmentRow {
+  enrolmentId: string;
+  givenName: string;
+  familyName: string;
+  result: AssessmentResultView | null;
+}
+
 interface ResultRow {
   id: string;
   enrolment_id: string;
@@ -146,6 +164,78 @@ export class AssessmentsService {
       });
       return view(saved, def);
     });
+  }
+
+  /** The cohort's assessments (its course's definitions) with counts over seated students. */
+  async cohortSummary(actor: Actor, cohortId: string): Promise<CohortAssessmentSummary[]> {
+    await this.scope.assertCohort(actor, cohortId);
+    const [row]: Array<{
+      assessments: AssessmentDefinition[];
+      counts: Array<{ code: string; outcome: AssessmentOutcome; resubmission: boolean }>;
+      seated: number;
+    }> = await this.dataSource.query(
+      `SELECT co.assessments,
+              (SELECT count(*)::int FROM enrolments e
+                WHERE e.cohort_id = c.id AND e.status = ANY($2::text[])) AS seated,
+              COALESCE((SELECT json_agg(json_build_object('code', r.assessment_code,
+                                'outcome', r.outcome, 'resubmission', r.attempt > 1))
+                          FROM assessment_results r JOIN enrolments e ON e.id = r.enrolment_id
+                         WHERE e.cohort_id = c.id AND e.status = ANY($2::text[])), '[]'::json) AS counts
+         FROM cohorts c JOIN courses co ON co.id = c.course_id
+        WHERE c.id = $1`,
+      [cohortId, SEATED_STATUSES],
+    );
+    if (!row) throw new NotFoundError('Cohort', cohortId);
+    return row.assessments.map((def) => {
+      const mine = row.counts.filter((r) => r.code === def.code);
+      const count = (o: AssessmentOutcome) => mine.filter((r) => r.outcome === o).length;
+      return {
+        ...def,
+        passed: count('pass'),
+        referred: count('refer'),
+        failed: count('fail'),
+        notMarked: row.seated - mine.length,
+        resubmissions: mine.filter((r) => r.resubmission).length,
+      };
+    });
+  }
+
+  /** Every seated student of the cohort with their result on one assessment, by name. */
+  async cohortResults(
+    actor: Actor,
+    cohortId: string,
+    code: string,
+  ): Promise<{ assessment: AssessmentDefinition; items: CohortAssessmentRow[] }> {
+    await this.scope.assertCohort(actor, cohortId);
+    const [course]: Array<{ assessments: AssessmentDefinition[] }> = await this.dataSource.query(
+      `SELECT co.assessments FROM cohorts c JOIN courses co ON co.id = c.course_id WHERE c.id = $1`,
+      [cohortId],
+    );
+    const def = course?.assessments.find((d) => d.code.toUpperCase() === code.toUpperCase());
+    if (!def) throw new NotFoundError('Assessment', code);
+    const rows: Array<{
+      enrolment_id: string;
+      given_name: string;
+      family_name: string;
+      result: ResultRow | null;
+    }> = await this.dataSource.query(
+      `SELECT e.id AS enrolment_id, st.given_name, st.family_name, to_json(r) AS result
+         FROM enrolments e
+         JOIN students st ON st.id = e.student_id
+         LEFT JOIN assessment_results r ON r.enrolment_id = e.id AND r.assessment_code = $2
+        WHERE e.cohort_id = $1 AND e.status = ANY($3::text[])
+        ORDER BY st.family_name, st.given_name, e.id`,
+      [cohortId, def.code, SEATED_STATUSES],
+    );
+    return {
+      assessment: def,
+      items: rows.map((r) => ({
+        enrolmentId: r.enrolment_id,
+        givenName: r.given_name,
+        familyName: r.family_name,
+        result: r.result ? view(r.result, def) : null,
+      })),
+    };
   }
 
   /** Every assessment definition of the enrolment's course with its result or null. */

@@ -55,4 +55,8 @@ export class AttendanceRecord {
 
   @Column({ type: 'timestamptz', default: () => 'now()' })
   markedAt: Date;
+
+  /** When the student checked themselves in with the session's code (null: marked by a tutor). */
+  @Column({ type: 'timestamptz', nullable: true })
+  checkedInAt: Date | null;
 }

@@ -1,12 +1,22 @@
 import { Module } from '@nestjs/common';
 import { NotificationsQueue } from '../notifications/notifications.queue';
+import { AbsenceRequestsController } from './absence-requests.controller';
+import { AbsenceRequestsService } from './absence-requests.service';
 import { AttendanceController } from './attendance.controller';
 import { AttendanceService } from './attendance.service';
+import { CheckInController } from './check-in.controller';
+import { RegisterExportsController } from './register-exports.controller';
+import { CheckInService } from './check-in.service';
 
 /** Registers. A save enqueues an at-risk check (NotificationsQueue); the worker consumes it. */
 @Module({
-  controllers: [AttendanceController],
-  providers: [AttendanceService, NotificationsQueue],
-  exports: [AttendanceService],
+  controllers: [
+    AttendanceController,
+    CheckInController,
+    AbsenceRequestsController,
+    RegisterExportsController,
+  ],
+  providers: [AttendanceService, CheckInService, AbsenceRequestsService, NotificationsQueue],
+  exports: [AttendanceService, CheckInService, AbsenceRequestsService],
 })
 export class AttendanceModule {}

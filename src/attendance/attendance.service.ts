@@ -15,6 +15,7 @@ import type { EnrolmentStatus } from '../enrolments/enrolment.entity';
 import { NotificationsQueue } from '../notifications/notifications.queue';
 import type { AttendanceStatus } from './attendance-record.entity';
 import { RegisterRecordDto, SaveRegisterDto } from './dto/save-register.dto';
+import { registerCsv, signInSheetPdf } from './register-exports';
 import { checkMinutes } from './register-rules';
 import { staffAttribution } from '../common/staff-attribution';
 
@@ -26,6 +27,8 @@ export interface AttendanceRecordView {
   markedById: string | null;
   markedByName: string | null;
   markedAt: Date;
+  /** When the student checked themselves in (null: marked by a tutor). */
+  checkedInAt: Date | null;
 }
 
 export interface RegisterEntry {
@@ -93,7 +96,7 @@ interface WrittenRow {
 
 /** Columns of a record plus who marked it, as `recordView` reads them. */
 const RECORD_COLUMNS = `ar.id AS record_id, ar.status AS record_status,
-       ar.minutes_attended, ar.note, ar.marked_by_id, ar.marked_at,
+       ar.minutes_attended, ar.note, ar.marked_by_id, ar.marked_at, ar.checked_in_at,
        u.display_name AS marked_by_display_name, u.email AS marked_by_email`;
 
 interface RecordColumns {
@@ -103,6 +106,7 @@ interface RecordColumns {
   note: string | null;
   marked_by_id: string | null;
   marked_at: Date | null;
+  checked_in_at: Date | null;
   marked_by_display_name: string | null;
   marked_by_email: string | null;
 }
@@ -123,6 +127,7 @@ function recordView(r: RecordColumns, viewer: Pick<Actor, 'role'>): AttendanceRe
     markedById: markedBy.id,
     markedByName: markedBy.name,
     markedAt: r.marked_at as Date,
+    checkedInAt: r.checked_in_at,
   };
 }
 
@@ -362,6 +367,30 @@ export class AttendanceService {
     return { session, items, total: items.length };
   }
 
+  /** The register as a CSV file (register-exports.ts). */
+  async registerCsvFile(
+    actor: Actor,
+    sessionId: string,
+  ): Promise<{ filename: string; body: string }> {
+    const register = await this.register(actor, sessionId);
+    return { filename: `register-${sessionId}.csv`, body: registerCsv(register) };
+  }
+
+  /** The printable sign-in sheet of a session (register-exports.ts). */
+  async signInSheet(actor: Actor, sessionId: string): Promise<{ filename: string; body: Buffer }> {
+    const register = await this.register(actor, sessionId);
+    const [facts]: Array<{ cohortName: string; timezone: string; location: string | null }> =
+      await this.dataSource.query(
+        `SELECT c.name AS "cohortName", c.timezone, s.location
+           FROM sessions s JOIN cohorts c ON c.id = s.cohort_id WHERE s.id = $1`,
+        [sessionId],
+      );
+    return {
+      filename: `sign-in-sheet-${sessionId}.pdf`,
+      body: await signInSheetPdf(register, facts),
+    };
+  }
+
   /** Every session of the enrolment's cohort, in time order, with its record or null. */
   async forEnrolment(
     actor: Actor,
@@ -384,7 +413,7 @@ export class AttendanceService {
     > = await this.dataSource.query(
       `SELECT s.id AS session_id, s.title, s.kind, s.block_id, s.starts_at, s.ends_at,
               s.contact_minutes, s.mandatory, s.ends_at <= now() AS ended,
-              (s.mandatory AND s.starts_at >= ${COUNTS_FROM}) AS counts,
+              (s.mandatory AND s.cancelled_at IS NULL AND s.starts_at >= ${COUNTS_FROM}) AS counts,
               ${RECORD_COLUMNS}
          FROM enrolments e
          JOIN cohorts c ON c.id = e.cohort_id

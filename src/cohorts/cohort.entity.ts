@@ -62,6 +62,10 @@ export class Cohort {
   @Column({ type: 'varchar', length: 16, default: 'planned' })
   status: CohortStatus;
 
+  /** An administrator chose the status: it no longer follows the cohort's dates. */
+  @Column({ type: 'boolean', default: false })
+  statusSetByHand: boolean;
+
   /** IANA time zone; session times entered without an offset are local to it. */
   @Column({ type: 'varchar', length: 64, default: 'Europe/London' })
   timezone: string;

@@ -10,6 +10,6 @@ import { CohortsService } from './cohorts.service';
   imports: [EnrolmentsModule, ProgressModule],
   controllers: [CohortsController, BlocksController],
   providers: [CohortsService, BlocksService],
-  exports: [CohortsService],
+  exports: [CohortsService, BlocksService],
 })
 export class CohortsModule {}

@@ -14,6 +14,7 @@ import { ProgressService } from '../progress/progress.service';
 import { isUniqueViolation } from '../infrastructure/database/pg-errors';
 import type { CohortStatus, ReminderSettings } from './cohort.entity';
 import { cohortVisibleSql, scopeParams } from '../auth/scope.service';
+import { cohortStatusSql } from './cohort-status';
 import { ruleReferenceProblems, toCompletionRules } from './dto/completion-rule.dto';
 import { CreateCohortDto } from './dto/create-cohort.dto';
 import { ListCohortsQuery } from './dto/list-cohorts.query';
@@ -33,7 +34,10 @@ export interface CohortView {
   startDate: string;
   endDate: string;
   capacity: number;
+  /** As shown: see cohort-status.ts. */
   status: CohortStatus;
+  /** False: the status follows the dates and the completion evaluation. */
+  statusSetByHand: boolean;
   timezone: string;
   completionRules: CompletionRule[];
   warnAfterConsecutiveAbsences: number;
@@ -105,13 +109,15 @@ interface CohortRow {
   completion_rules: CompletionRule[];
   warn_after_consecutive_absences: number;
   reminder_settings: ReminderSettings;
+  status_set_by_hand: boolean;
   assessments: AssessmentDefinition[];
 }
 
 const COHORT_COLUMNS = `
   c.id, c.course_id AS "courseId", co.code AS "courseCode", co.title AS "courseTitle",
   c.number, c.name, c.start_date::text AS "startDate", c.end_date::text AS "endDate",
-  c.capacity, c.status, c.timezone, c.completion_rules AS "completionRules",
+  c.capacity, ${cohortStatusSql('c')} AS status, c.status_set_by_hand AS "statusSetByHand",
+  c.timezone, c.completion_rules AS "completionRules",
   c.warn_after_consecutive_absences AS "warnAfterConsecutiveAbsences",
   c.reminder_settings AS "reminderSettings", c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
 
@@ -146,7 +152,7 @@ export class CohortsService {
          FROM cohorts c JOIN courses co ON co.id = c.course_id
         WHERE ($1::uuid IS NULL OR c.id = $1)
           AND ($2::uuid IS NULL OR c.course_id = $2)
-          AND ($3::text IS NULL OR c.status = $3)
+          AND ($3::text IS NULL OR ${cohortStatusSql('c')} = $3)
           AND ${cohortVisibleSql('c.id', 4, 5)}
         ORDER BY co.code, c.number, c.id
         LIMIT $6 OFFSET $7`,
@@ -183,8 +189,9 @@ export class CohortsService {
         assertRulesResolve(rules, course.assessments);
         const [row]: Array<{ id: string }> = await em.query(
           `INSERT INTO cohorts (course_id, number, name, start_date, end_date, capacity, status, timezone,
-                                completion_rules, warn_after_consecutive_absences, reminder_settings)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+                                completion_rules, warn_after_consecutive_absences, reminder_settings,
+                                status_set_by_hand)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
           [
             dto.courseId,
             dto.number,
@@ -197,6 +204,7 @@ export class CohortsService {
             JSON.stringify(rules),
             dto.warnAfterConsecutiveAbsences ?? DEFAULT_WARN_AFTER_CONSECUTIVE_ABSENCES,
             JSON.stringify(toReminderSettings(dto.reminderSettings ?? {})),
+            dto.status !== undefined,
           ],
         );
         const created = await this.query(actor, { limit: 1, offset: 0 }, row.id, em);
@@ -221,7 +229,8 @@ export class CohortsService {
         const rows: CohortRow[] = await em.query(
           `SELECT c.id, c.course_id, c.number, c.name, c.start_date::text AS start_date,
                   c.end_date::text AS end_date, c.capacity, c.status, c.timezone, c.completion_rules,
-                  c.warn_after_consecutive_absences, c.reminder_settings, co.assessments
+                  c.warn_after_consecutive_absences, c.reminder_settings, c.status_set_by_hand,
+                  co.assessments
              FROM cohorts c JOIN courses co ON co.id = c.course_id
             WHERE c.id = $1
               FOR UPDATE OF c`,
@@ -239,6 +248,13 @@ export class CohortsService {
           end_date: dto.endDate ?? current.end_date,
           capacity: dto.capacity ?? current.capacity,
           status: dto.status ?? current.status,
+          // A status sent is a choice by hand; asking to follow the dates gives that up.
+          status_set_by_hand:
+            dto.status !== undefined
+              ? true
+              : dto.statusFollowsDates
+                ? false
+                : current.status_set_by_hand,
           timezone: dto.timezone ?? current.timezone,
           completion_rules: dto.completionRules
             ? toCompletionRules(dto.completionRules)
@@ -249,6 +265,15 @@ export class CohortsService {
             ? toReminderSettings(dto.reminderSettings)
             : current.reminder_settings,
         };
+        if (dto.status === undefined && dto.statusFollowsDates) {
+          // Back to the rule: completed if completion was ever evaluated, else from the dates.
+          const [{ evaluated }]: Array<{ evaluated: boolean }> = await em.query(
+            `SELECT EXISTS (SELECT 1 FROM completion_decisions d JOIN enrolments e ON e.id = d.enrolment_id
+                             WHERE e.cohort_id = $1 AND NOT d.override) AS evaluated`,
+            [id],
+          );
+          next.status = evaluated ? 'completed' : 'planned';
+        }
         if (next.end_date < next.start_date) throw endBeforeStart();
         if (dto.completionRules) assertRulesResolve(next.completion_rules, current.assessments);
         if (dto.startDate || dto.endDate) await assertBlocksWithin(em, next);
@@ -257,7 +282,8 @@ export class CohortsService {
         await em.query(
           `UPDATE cohorts SET number = $2, name = $3, start_date = $4, end_date = $5, capacity = $6,
                   status = $7, timezone = $8, completion_rules = $9,
-                  warn_after_consecutive_absences = $10, reminder_settings = $11, updated_at = now()
+                  warn_after_consecutive_absences = $10, reminder_settings = $11,
+                  status_set_by_hand = $12, updated_at = now()
             WHERE id = $1`,
           [
             id,
@@ -271,6 +297,7 @@ export class CohortsService {
             JSON.stringify(next.completion_rules),
             next.warn_after_consecutive_absences,
             JSON.stringify(next.reminder_settings),
+            next.status_set_by_hand,
           ],
         );
         const after = await this.query(actor, { limit: 1, offset: 0 }, id, em);

@@ -242,6 +242,13 @@ export class CompletionService {
             ],
           )
         : [];
+      // An evaluated cohort shows as completed (see cohorts/cohort-status.ts), whatever was set.
+      await em.query(
+        `UPDATE cohorts SET status = 'completed', status_set_by_hand = false, updated_at = now()
+          WHERE id = $1 AND status <> 'completed'`,
+        [cohortId],
+      );
+
       const decisionIds = new Map(stored.map((d) => [d.enrolment_id, d.id]));
       for (const { record, outcome } of decide) {
         await this.enrolments.transition(em, actor, record.view.enrolmentId, outcome, {

@@ -50,7 +50,8 @@ export class RemindersService {
       await this.dataSource.query(
         `SELECT c.id, c.reminder_settings FROM cohorts c
           WHERE EXISTS (SELECT 1 FROM sessions s
-                         WHERE s.cohort_id = c.id AND s.starts_at > greatest(now(), $1::timestamptz))`,
+                         WHERE s.cohort_id = c.id AND s.cancelled_at IS NULL
+                           AND s.starts_at > greatest(now(), $1::timestamptz))`,
         [at],
       );
     const defaults = {
@@ -74,7 +75,7 @@ export class RemindersService {
        ),
        firsts AS (
          SELECT DISTINCT ON (s.block_id) s.id FROM sessions s
-          WHERE s.block_id IS NOT NULL AND s.cohort_id = ANY($1::uuid[])
+          WHERE s.block_id IS NOT NULL AND s.cohort_id = ANY($1::uuid[]) AND s.cancelled_at IS NULL
           ORDER BY s.block_id, s.starts_at, s.id
        )
        SELECT DISTINCT ON (s.id)
@@ -88,7 +89,7 @@ export class RemindersService {
          LEFT JOIN firsts f ON f.id = s.id
          JOIN offs o ON o.cohort_id = s.cohort_id
                     AND o.applies_to = CASE WHEN f.id IS NOT NULL THEN 'block' ELSE 'session' END
-        WHERE s.starts_at > $4::timestamptz AND s.starts_at > now()
+        WHERE s.starts_at > $4::timestamptz AND s.starts_at > now() AND s.cancelled_at IS NULL
           AND ((s.starts_at AT TIME ZONE c.timezone) - o.iso::interval) AT TIME ZONE c.timezone
               <= $4::timestamptz
         ORDER BY s.id, o.iso::interval`,

@@ -118,7 +118,8 @@ m_groups AS (
       SELECT me.enrolment_id, s.block_id, s.starts_at, s.contact_minutes, ${ended} AS ended,
              ar.status, ar.minutes_attended
         FROM m_enrolments me
-        JOIN sessions s ON s.cohort_id = me.cohort_id AND s.mandatory AND s.starts_at >= me.counts_from
+        JOIN sessions s ON s.cohort_id = me.cohort_id AND s.mandatory AND s.cancelled_at IS NULL
+                     AND s.starts_at >= me.counts_from
         LEFT JOIN attendance_records ar ON ar.session_id = s.id AND ar.enrolment_id = me.enrolment_id
     ) x
    GROUP BY x.enrolment_id, x.block_id
@@ -152,7 +153,8 @@ m_blocks AS (
 m_timelines AS (
   SELECT s.cohort_id, array_agg(s.starts_at) AS ended_starts
     FROM sessions s
-   WHERE s.cohort_id IN (SELECT cohort_id FROM m_enrolments) AND s.mandatory AND ${ended}
+   WHERE s.cohort_id IN (SELECT cohort_id FROM m_enrolments) AND s.mandatory
+     AND s.cancelled_at IS NULL AND ${ended}
    GROUP BY s.cohort_id
 )
 SELECT me.enrolment_id, me.cohort_id,

@@ -1,3 +1,4 @@
+import { cohortStatusSql } from '../cohorts/cohort-status';
 import { SEATED_SQL_LIST, SEATED_STATUSES } from '../enrolments/enrolment.entity';
 import { measuresQuery } from '../progress/measures.query';
 import {
@@ -133,7 +134,7 @@ attendance AS (
 scheduled AS (
   SELECT s.cohort_id, sum(s.contact_minutes)::bigint AS minutes
     FROM sessions s
-   WHERE s.cohort_id = ANY($1::uuid[]) AND s.mandatory
+   WHERE s.cohort_id = ANY($1::uuid[]) AND s.mandatory AND s.cancelled_at IS NULL
    GROUP BY s.cohort_id
 ),
 issued AS (
@@ -143,7 +144,7 @@ issued AS (
    GROUP BY ce.cohort_id
 ),
 per_cohort AS (
-  SELECT c.id, c.number, c.name, c.status, c.start_date, c.end_date,
+  SELECT c.id, c.number, c.name, ${cohortStatusSql('c')} AS status, c.start_date, c.end_date,
          COALESCE(ec.intake, 0) AS intake, COALESCE(ec.seated, 0) AS seated,
          COALESCE(ec.withdrawn, 0) AS withdrawn, COALESCE(ec.deferred, 0) AS deferred,
          COALESCE(ec.transferred, 0) AS transferred, COALESCE(ec.completed, 0) AS completed,

@@ -1,9 +1,10 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { UuidParam } from '../common/uuid-param';
+import { CalendarFeedsService } from './calendar-feeds.service';
 import { SessionsService } from './sessions.service';
 
 const CALENDAR_TYPE = 'text/calendar; charset=utf-8';
@@ -11,7 +12,10 @@ const CALENDAR_TYPE = 'text/calendar; charset=utf-8';
 @ApiTags('timetable')
 @Controller()
 export class CalendarController {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly feeds: CalendarFeedsService,
+  ) {}
 
   @Roles('admin', 'tutor')
   @Get('cohorts/:cohortId/calendar.ics')
@@ -24,6 +28,24 @@ export class CalendarController {
   ): Promise<string> {
     const { filename, ics } = await this.sessions.cohortCalendar(actor, cohortId);
     return send(reply, filename, ics);
+  }
+
+  @Roles('student', 'tutor')
+  @Post('me/calendar-feed')
+  @ApiOperation({
+    summary:
+      'A secret subscription URL for my timetable (/calendar/<token>.ics); replaces any earlier one',
+  })
+  createFeed(@CurrentActor() actor: Actor): Promise<{ url: string; webcalUrl: string }> {
+    return this.feeds.create(actor);
+  }
+
+  @Roles('student', 'tutor')
+  @Delete('me/calendar-feed')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke my calendar subscription URL (it then answers 404)' })
+  async revokeFeed(@CurrentActor() actor: Actor): Promise<void> {
+    await this.feeds.revoke(actor);
   }
 
   @Roles('student')

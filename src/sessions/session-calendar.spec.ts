@@ -70,4 +70,22 @@ describe('sessionsToIcs', () => {
     expect(props(ics, 'BEGIN')).toEqual(['VCALENDAR']);
     expect(props(ics, 'END')).toEqual(['VCALENDAR']);
   });
+
+  it('carries changes and cancellations: SEQUENCE and STATUS:CANCELLED under the same UID', () => {
+    const ics = sessionsToIcs('Feed', [
+      session(),
+      session({
+        id: '6f1c9a2e-0000-4000-8000-000000000002',
+        sequence: 3,
+        cancelledAt: new Date('2018-03-20T10:00:00Z'),
+      }),
+    ]);
+    expect(props(ics, 'SEQUENCE')).toEqual(['0', '3']);
+    expect(props(ics, 'STATUS')).toEqual(['CONFIRMED', 'CANCELLED']);
+    expect(props(ics, 'SUMMARY')).toEqual([
+      'Open Dialogue practice',
+      'Cancelled: Open Dialogue practice',
+    ]);
+    expect(props(ics, 'UID')[1]).toBe('6f1c9a2e-0000-4000-8000-000000000002@pod-cohorts');
+  });
 });

@@ -1,4 +1,4 @@
-import { ICalCalendar } from 'ical-generator';
+import { ICalCalendar, ICalEventStatus } from 'ical-generator';
 
 /** What a calendar entry needs of a session; the reminders can build one from a single row. */
 export interface CalendarSession {
@@ -13,6 +13,10 @@ export interface CalendarSession {
   mandatory?: boolean;
   /** Becomes DTSTAMP, so an unchanged timetable gives byte-identical output. */
   updatedAt?: Date;
+  /** iCalendar SEQUENCE: calendar apps replace their copy only when it goes up. */
+  sequence?: number;
+  /** A cancelled session stays in the feed as STATUS:CANCELLED, so apps remove it. */
+  cancelledAt?: Date | null;
 }
 
 /** `<sessionId>@pod-cohorts`: stable, so calendar apps update an event instead of duplicating it. */
@@ -42,9 +46,11 @@ export function sessionsToIcs(calendarName: string, sessions: CalendarSession[])
       start: s.startsAt,
       end: s.endsAt,
       stamp: s.updatedAt ?? s.startsAt,
-      summary: s.title,
+      summary: s.cancelledAt ? `Cancelled: ${s.title}` : s.title,
       location: s.location,
       description: details.join('\n'),
+      sequence: s.sequence ?? 0,
+      status: s.cancelledAt ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     });
   }
   return calendar.toString();

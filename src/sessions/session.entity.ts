@@ -67,6 +67,20 @@ export class Session {
   @Column({ type: 'boolean', default: true })
   mandatory: boolean;
 
+  /**
+   * Set when the session is called off. A cancelled session stays in the record (and in calendar
+   * feeds, as STATUS:CANCELLED) but no longer counts in anyone's measures.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  cancelledAt: Date | null;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  cancelReason: string | null;
+
+  /** iCalendar SEQUENCE: raised on every change a calendar app must pick up (times, cancelling). */
+  @Column({ type: 'integer', default: 0 })
+  sequence: number;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

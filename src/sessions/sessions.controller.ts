@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { UuidParam } from '../common/uuid-param';
+import { CancelSessionDto } from './dto/cancel-session.dto';
 import { CreateSessionDto } from './dto/create-session.dto';
 import { ListSessionsQuery } from './dto/list-sessions.query';
 import { UpdateSessionDto } from './dto/update-session.dto';
@@ -56,6 +57,21 @@ export class SessionsController {
     @Body() dto: UpdateSessionDto,
   ) {
     return this.sessions.update(actor, id, dto);
+  }
+
+  @Roles('admin')
+  @Post('sessions/:sessionId/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Cancel a session: it stays in the record, stops counting, and its students are emailed',
+  })
+  cancel(
+    @CurrentActor() actor: Actor,
+    @UuidParam('sessionId') id: string,
+    @Body() dto: CancelSessionDto,
+  ) {
+    return this.sessions.cancel(actor, id, dto);
   }
 
   @Roles('admin')

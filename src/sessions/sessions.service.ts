@@ -17,6 +17,9 @@ import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '../infrastructure/databas
 import { CreateSessionDto } from './dto/create-session.dto';
 import { ListSessionsQuery } from './dto/list-sessions.query';
 import { UpdateSessionDto } from './dto/update-session.dto';
+import { NotificationsService } from '../notifications/notifications.service';
+import { CancelSessionDto } from './dto/cancel-session.dto';
+import { CancelledSessionFacts, sessionCancelledEmail } from './session-cancelled-email';
 import { CalendarSession, sessionsToIcs } from './session-calendar';
 import type { SessionKind } from './session.entity';
 import {
@@ -44,16 +47,23 @@ export interface SessionView {
   timezone: string;
   localStartsAt: string;
   localEndsAt: string;
+  /** `cancelled` sessions stay in the record but no longer count. */
+  status: 'scheduled' | 'cancelled';
+  cancelledAt: Date | null;
+  cancelReason: string | null;
+  /** Raised on every change a calendar app must pick up (iCalendar SEQUENCE). */
+  sequence: number;
   createdAt: Date;
   updatedAt: Date;
 }
 
-type SessionRow = Omit<SessionView, 'localStartsAt' | 'localEndsAt'>;
+type SessionRow = Omit<SessionView, 'localStartsAt' | 'localEndsAt' | 'status'>;
 
 const SESSION_COLUMNS = `
          s.id, s.cohort_id AS "cohortId", s.block_id AS "blockId", b.title AS "blockTitle",
          s.title, s.kind, s.starts_at AS "startsAt", s.ends_at AS "endsAt",
          s.contact_minutes AS "contactMinutes", s.location, s.mandatory, c.timezone,
+         s.cancelled_at AS "cancelledAt", s.cancel_reason AS "cancelReason", s.sequence,
          s.created_at AS "createdAt", s.updated_at AS "updatedAt"`;
 const SESSION_FROM = `
     FROM sessions s
@@ -96,52 +106,87 @@ export class SessionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async create(actor: Actor, cohortId: string, dto: CreateSessionDto): Promise<SessionView> {
-    const id = await this.dataSource.transaction(async (em) => {
-      const timezone = await lockCohort(em, cohortId);
-      const times = parseTimes({ startsAt: dto.startsAt, endsAt: dto.endsAt }, timezone);
-      const startsAt = times.startsAt as Date;
-      const endsAt = times.endsAt as Date;
-      assertOrdered(startsAt, endsAt);
-      const write: SessionWrite = {
-        title: dto.title,
-        kind: dto.kind,
-        startsAt,
-        endsAt,
-        blockId: dto.blockId ?? null,
-        location: dto.location ?? null,
-        mandatory: dto.mandatory ?? true,
-        contactMinutes: dto.contactMinutes ?? minutesBetween(startsAt, endsAt),
-      };
-      assertContactMinutesFit(write);
-      if (write.blockId) await assertBlockFits(em, cohortId, write, timezone);
-
-      const [row]: Array<{ id: string }> = await em.query(
-        `INSERT INTO sessions (cohort_id, block_id, title, kind, starts_at, ends_at, contact_minutes, location, mandatory)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [
-          cohortId,
-          write.blockId,
-          write.title,
-          write.kind,
-          write.startsAt,
-          write.endsAt,
-          write.contactMinutes,
-          write.location,
-          write.mandatory,
-        ],
-      );
-      await this.audit.record(em, actor, {
-        action: 'session.create',
-        entityType: 'session',
-        entityId: row.id,
-        after: auditView(write),
-      });
-      return row.id;
-    });
+    const [id] = await this.insert(actor, cohortId, [dto]);
     return this.get(actor, id);
+  }
+
+  /**
+   * Several sessions at once, all or nothing (e.g. the five days of a residential week entered
+   * as local times: each day is converted on its own date, so a week across a clock change
+   * keeps its wall-clock times). A refusal's message names the time it refused.
+   */
+  async createMany(
+    actor: Actor,
+    cohortId: string,
+    dtos: CreateSessionDto[],
+  ): Promise<SessionView[]> {
+    const ids = await this.insert(actor, cohortId, dtos);
+    return Promise.all(ids.map((id) => this.get(actor, id)));
+  }
+
+  private async insert(
+    actor: Actor,
+    cohortId: string,
+    dtos: CreateSessionDto[],
+  ): Promise<string[]> {
+    return this.dataSource.transaction(async (em) => {
+      const timezone = await lockCohort(em, cohortId);
+      const ids: string[] = [];
+      for (const dto of dtos) ids.push(await this.insertOne(em, actor, cohortId, dto, timezone));
+      return ids;
+    });
+  }
+
+  private async insertOne(
+    em: EntityManager,
+    actor: Actor,
+    cohortId: string,
+    dto: CreateSessionDto,
+    timezone: string,
+  ): Promise<string> {
+    const times = parseTimes({ startsAt: dto.startsAt, endsAt: dto.endsAt }, timezone);
+    const startsAt = times.startsAt as Date;
+    const endsAt = times.endsAt as Date;
+    assertOrdered(startsAt, endsAt);
+    const write: SessionWrite = {
+      title: dto.title,
+      kind: dto.kind,
+      startsAt,
+      endsAt,
+      blockId: dto.blockId ?? null,
+      location: dto.location ?? null,
+      mandatory: dto.mandatory ?? true,
+      contactMinutes: dto.contactMinutes ?? minutesBetween(startsAt, endsAt),
+    };
+    assertContactMinutesFit(write);
+    if (write.blockId) await assertBlockFits(em, cohortId, write, timezone);
+
+    const [row]: Array<{ id: string }> = await em.query(
+      `INSERT INTO sessions (cohort_id, block_id, title, kind, starts_at, ends_at, contact_minutes, location, mandatory)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [
+        cohortId,
+        write.blockId,
+        write.title,
+        write.kind,
+        write.startsAt,
+        write.endsAt,
+        write.contactMinutes,
+        write.location,
+        write.mandatory,
+      ],
+    );
+    await this.audit.record(em, actor, {
+      action: 'session.create',
+      entityType: 'session',
+      entityId: row.id,
+      after: auditView(write),
+    });
+    return row.id;
   }
 
   async list(actor: Actor, cohortId: string, q: ListSessionsQuery): Promise<Page<SessionView>> {
@@ -221,9 +266,13 @@ export class SessionsService {
       }
       if (next.contactMinutes !== current.contactMinutes) await assertNoAttendance(em, id);
 
+      // A calendar app replaces its copy of an event only when SEQUENCE goes up.
+      const calendarChanged =
+        timesChanged || next.title !== current.title || next.location !== current.location;
       await em.query(
         `UPDATE sessions SET block_id = $2, title = $3, kind = $4, starts_at = $5, ends_at = $6,
-                contact_minutes = $7, location = $8, mandatory = $9, updated_at = now()
+                contact_minutes = $7, location = $8, mandatory = $9, updated_at = now(),
+                sequence = sequence + $10
           WHERE id = $1`,
         [
           id,
@@ -235,6 +284,7 @@ export class SessionsService {
           next.contactMinutes,
           next.location,
           next.mandatory,
+          calendarChanged ? 1 : 0,
         ],
       );
       await this.audit.record(em, actor, {
@@ -274,6 +324,61 @@ export class SessionsService {
     }
   }
 
+  /**
+   * Calls a session off. It stays in the record (registers already taken are kept) and in
+   * calendars as cancelled, stops counting in every measure, and each student holding a seat is
+   * told by email through the outbox (one email per student, however often this is called).
+   */
+  async cancel(actor: Actor, id: string, dto: CancelSessionDto): Promise<SessionView> {
+    const ids = await this.dataSource.transaction(async (em) => {
+      const [row]: Array<CancelledSessionFacts & { cohortId: string; cancelledAt: Date | null }> =
+        await em.query(
+          `SELECT s.cohort_id AS "cohortId", s.title, s.starts_at AS "startsAt", s.ends_at AS "endsAt",
+                s.location, s.cancelled_at AS "cancelledAt", c.timezone, c.name AS "cohortName",
+                co.title AS "courseTitle"
+           FROM sessions s JOIN cohorts c ON c.id = s.cohort_id JOIN courses co ON co.id = c.course_id
+          WHERE s.id = $1
+            FOR NO KEY UPDATE OF s`,
+          [id],
+        );
+      if (!row) throw new NotFoundError('Session', id);
+      if (row.cancelledAt) {
+        throw new ConflictError('session_cancelled', 'The session is already cancelled');
+      }
+      await em.query(
+        `UPDATE sessions SET cancelled_at = now(), cancel_reason = $2, sequence = sequence + 1,
+                updated_at = now()
+          WHERE id = $1`,
+        [id, dto.reason],
+      );
+      await this.audit.record(em, actor, {
+        action: 'session.cancel',
+        entityType: 'session',
+        entityId: id,
+        after: { reason: dto.reason },
+      });
+      const attendees: Array<{ enrolmentId: string; email: string; givenName: string }> =
+        await em.query(
+          `SELECT e.id AS "enrolmentId", st.email, st.given_name AS "givenName"
+             FROM enrolments e JOIN students st ON st.id = e.student_id AND st.erased_at IS NULL
+            WHERE e.cohort_id = $1 AND e.status = 'enrolled'
+            ORDER BY e.id`,
+          [row.cohortId],
+        );
+      return this.notifications.enqueue(
+        em,
+        attendees.map((a) => ({
+          dedupeKey: `session_cancelled:${id}:${a.enrolmentId}`,
+          kind: 'session_cancelled',
+          recipient: a.email,
+          ...sessionCancelledEmail({ ...row, givenName: a.givenName, reason: dto.reason }),
+        })),
+      );
+    });
+    await this.notifications.dispatch(ids);
+    return this.get(actor, id);
+  }
+
   /** The cohort's timetable as iCalendar: one query, scoped like every cohort read. */
   async cohortCalendar(actor: Actor, cohortId: string): Promise<{ filename: string; ics: string }> {
     const rows: Array<
@@ -300,6 +405,20 @@ export class SessionsService {
         sessions,
       ),
     };
+  }
+
+  /** A student's sessions still to come (not cancelled), soonest first: what an apology can cover. */
+  async upcomingForStudent(actor: Actor): Promise<SessionView[]> {
+    const rows: SessionRow[] = await this.dataSource.query(
+      `SELECT ${SESSION_COLUMNS} ${SESSION_FROM}
+         JOIN enrolments e ON e.cohort_id = s.cohort_id AND e.student_id = $1
+                          AND e.status = ANY($2::text[])
+        WHERE s.starts_at > now() AND s.cancelled_at IS NULL
+        ORDER BY s.starts_at, s.id
+        LIMIT 100`,
+      [actor.studentId, TIMETABLE_STATUSES],
+    );
+    return rows.map(withLocalTimes);
   }
 
   /** A student's own timetable: the sessions of every cohort they hold a seat in. */
@@ -467,6 +586,7 @@ function hasAttendance(): ConflictError {
 function withLocalTimes(s: SessionRow): SessionView {
   return {
     ...s,
+    status: s.cancelledAt ? 'cancelled' : 'scheduled',
     localStartsAt: toLocalIso(s.startsAt, s.timezone),
     localEndsAt: toLocalIso(s.endsAt, s.timezone),
   };

@@ -1,5 +1,6 @@
 import type { EnrolmentStatus } from '../enrolments/enrolment.entity';
 import {
+  likelyRegister,
   enrolmentActions,
   groupByBlock,
   progressSort,
@@ -63,7 +64,9 @@ describe('groupByBlock', () => {
     id,
     blockId,
     blockTitle: blockId ? `Week ${blockId}` : null,
+    startsAt: new Date(Date.parse(endsAt) - 3_600_000).toISOString(),
     endsAt,
+    timezone: 'Europe/London',
   });
 
   it('groups by block in order of first session, with register counts and whether it ended', () => {
@@ -87,5 +90,62 @@ describe('groupByBlock', () => {
       ['Other sessions', ['x:true:0/0']],
       ['Week 2', ['c:false:0/0']],
     ]);
+  });
+});
+
+describe('likelyRegister', () => {
+  // 17 April 2018, 12:00 UTC = 13:00 in London (BST).
+  const now = Date.parse('2018-04-17T12:00:00Z');
+  const at = (id: string, startsAt: string, marked = 0, seated = 4) => ({
+    id,
+    blockId: null,
+    blockTitle: null,
+    startsAt,
+    endsAt: new Date(Date.parse(startsAt) + 2 * 3_600_000).toISOString(),
+    timezone: 'Europe/London',
+    marked,
+    seated,
+  });
+  const pick = (sessions: Array<ReturnType<typeof at>>) => {
+    const counts = sessions.map((s) => ({ sessionId: s.id, marked: s.marked, seated: s.seated }));
+    const found = likelyRegister(groupByBlock(sessions, counts, now));
+    return found ? `${found.id}:${found.reason}` : null;
+  };
+
+  it.each([
+    [
+      "today's session in progress beats an older unmarked one",
+      [at('old', '2018-04-10T08:30:00Z'), at('now', '2018-04-17T11:00:00Z')],
+      'now:today',
+    ],
+    [
+      'of two today, the one not ended yet',
+      [at('am', '2018-04-17T08:00:00Z', 4), at('pm', '2018-04-17T13:00:00Z')],
+      'pm:today',
+    ],
+    [
+      'of two today both ended, the later',
+      [at('am', '2018-04-17T06:00:00Z'), at('noon', '2018-04-17T09:00:00Z', 4)],
+      'noon:today',
+    ],
+    [
+      // 23:30 UTC on the 16th is 00:30 on the 17th in London: today there, whatever UTC says.
+      'today in the cohort zone, not in UTC',
+      [at('late', '2018-04-16T23:30:00Z', 4)],
+      'late:today',
+    ],
+    [
+      'nothing today: the most recent register not complete',
+      [
+        at('a', '2018-04-09T08:30:00Z', 1),
+        at('b', '2018-04-10T08:30:00Z', 2),
+        at('c', '2018-04-11T08:30:00Z', 4),
+        at('next', '2018-04-20T08:30:00Z'),
+      ],
+      'b:unmarked',
+    ],
+    ['every register taken and nothing today', [at('c', '2018-04-11T08:30:00Z', 4)], null],
+  ])('%s', (_label, sessions, expected) => {
+    expect(pick(sessions)).toBe(expected);
   });
 });

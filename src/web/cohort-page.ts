@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { EnrolmentStatus } from '../enrolments/enrolment.entity';
 import { canTransition } from '../enrolments/enrolment-transitions';
 
@@ -74,13 +75,19 @@ export interface TimetableSession {
   id: string;
   blockId: string | null;
   blockTitle: string | null;
+  startsAt: Date | string;
   endsAt: Date | string;
+  timezone: string;
 }
 
 /** Sessions of one cohort grouped by teaching block, each with how much of its register is taken. */
 export interface SessionGroup<S extends TimetableSession> {
   title: string;
-  sessions: Array<S & { ended: boolean; marked: number; seated: number }>;
+  sessions: Array<S & { ended: boolean; today: boolean; marked: number; seated: number }>;
+}
+
+function localDay(instant: Date | string | number, zone: string): string {
+  return DateTime.fromJSDate(new Date(instant), { zone }).toISODate() ?? '';
 }
 
 /**
@@ -105,9 +112,29 @@ export function groupByBlock<S extends TimetableSession>(
     group.sessions.push({
       ...s,
       ended: new Date(s.endsAt).getTime() <= now,
+      today: localDay(s.startsAt, s.timezone) === localDay(now, s.timezone),
       marked: count?.marked ?? 0,
       seated: count?.seated ?? 0,
     });
   }
   return [...groups.values()];
+}
+
+/**
+ * The register a tutor most likely came to take: today's session (in the cohort's zone; of
+ * several, the first that has not ended, else the last), otherwise the most recent ended session
+ * whose register is not complete. Null when neither exists (nothing today, every register taken).
+ */
+export function likelyRegister<S extends TimetableSession>(
+  groups: ReadonlyArray<SessionGroup<S>>,
+): (SessionGroup<S>['sessions'][number] & { reason: 'today' | 'unmarked' }) | null {
+  const sessions = groups
+    .flatMap((g) => g.sessions)
+    .sort((a, b) => new Date(a.startsAt).getTime() - new Date(b.startsAt).getTime());
+  const today = sessions.filter((s) => s.today);
+  if (today.length) {
+    return { ...(today.find((s) => !s.ended) ?? today[today.length - 1]), reason: 'today' };
+  }
+  const unmarked = sessions.filter((s) => s.ended && s.marked < s.seated);
+  return unmarked.length ? { ...unmarked[unmarked.length - 1], reason: 'unmarked' } : null;
 }

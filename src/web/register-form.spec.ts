@@ -17,8 +17,7 @@ const students = [
 const row = (over: Partial<RegisterFormRow>): RegisterFormRow => ({
   enrolmentId: A,
   status: '',
-  minutesLate: '',
-  minutesLeftEarly: '',
+  minutes: '',
   note: '',
   ...over,
 });
@@ -28,13 +27,13 @@ describe('readRegisterForm', () => {
     const body = {
       _csrf: 't',
       [`records.${A}.status`]: 'late',
-      [`records.${A}.minutesLate`]: ' 45 ',
+      [`records.${A}.minutes`]: ' 45 ',
       [`records.${A}.note`]: ' Train delayed ',
       [`records.${B}.status`]: ['present', 'absent'],
       'records.33333333-3333-4333-8333-333333333333.status': 'absent',
     };
     expect(readRegisterForm(body, students)).toEqual([
-      row({ status: 'late', minutesLate: '45', note: 'Train delayed' }),
+      row({ status: 'late', minutes: '45', note: 'Train delayed' }),
       row({ enrolmentId: B }),
     ]);
   });
@@ -48,20 +47,20 @@ describe('registerRecords', () => {
   it.each([
     ['no choice: not saved', row({}), [], []],
     [
-      'present ignores minutes typed under another radio',
-      row({ status: 'present', minutesLate: '30' }),
+      'present ignores minutes left in the box',
+      row({ status: 'present', minutes: '30' }),
       [{ enrolmentId: A, status: 'present', note: null }],
       [],
     ],
     [
       'late with minutes',
-      row({ status: 'late', minutesLate: '45', note: 'Bus' }),
+      row({ status: 'late', minutes: '45', note: 'Bus' }),
       [{ enrolmentId: A, status: 'late', minutesAttended: 45, note: 'Bus' }],
       [],
     ],
     [
-      'left early reads its own minutes input',
-      row({ status: 'left_early', minutesLate: '10', minutesLeftEarly: '200' }),
+      'left early reads the minutes',
+      row({ status: 'left_early', minutes: '200' }),
       [{ enrolmentId: A, status: 'left_early', minutesAttended: 200, note: null }],
       [],
     ],
@@ -69,21 +68,19 @@ describe('registerRecords', () => {
       'late without minutes',
       row({ status: 'late' }),
       [{ enrolmentId: A, status: 'late', note: null }],
-      [`records.${A}.minutesLate|Enter how many minutes Ada Okafor attended`],
+      [`records.${A}.minutes|Enter how many minutes Ada Okafor attended`],
     ],
     [
       'left early with words for minutes',
-      row({ status: 'left_early', minutesLeftEarly: 'an hour' }),
+      row({ status: 'left_early', minutes: 'an hour' }),
       [{ enrolmentId: A, status: 'left_early', note: null }],
-      [
-        `records.${A}.minutesLeftEarly|Enter the minutes Ada Okafor attended as a whole number, like 45`,
-      ],
+      [`records.${A}.minutes|Enter the minutes Ada Okafor attended as a whole number, like 45`],
     ],
     [
       'negative minutes',
-      row({ status: 'late', minutesLate: '-5' }),
+      row({ status: 'late', minutes: '-5' }),
       [{ enrolmentId: A, status: 'late', note: null }],
-      [`records.${A}.minutesLate|Enter the minutes Ada Okafor attended as a whole number, like 45`],
+      [`records.${A}.minutes|Enter the minutes Ada Okafor attended as a whole number, like 45`],
     ],
     [
       'a status the page does not offer',
@@ -115,7 +112,7 @@ describe('registerErrorsFromService', () => {
     [
       'records[1].minutesAttended',
       'minutesAttended for left_early must be more than 0 and less than 360',
-      `records.${A}.minutesLeftEarly`,
+      `records.${A}.minutes`,
       'Ada Okafor: minutes attended for left early must be more than 0 and less than 360',
     ],
     [
@@ -134,13 +131,13 @@ describe('registerErrorsFromService', () => {
 });
 
 describe('storedRows and allPresent', () => {
-  it('puts stored minutes under the radio they belong to', () => {
+  it('shows stored minutes only for late and left early', () => {
     const rows = storedRows([
       { enrolmentId: A, record: { status: 'late', minutesAttended: 30, note: 'Bus' } },
       { enrolmentId: B, record: null },
     ]);
     expect(rows).toEqual([
-      row({ status: 'late', minutesLate: '30', note: 'Bus' }),
+      row({ status: 'late', minutes: '30', note: 'Bus' }),
       row({ enrolmentId: B }),
     ]);
     expect(allPresent(rows).map((r) => [r.status, r.note])).toEqual([

@@ -8,15 +8,13 @@ import { formError, FormError } from './forms';
  * that changed between showing the page and sending it (a student seated meanwhile) never puts
  * one student's mark on another:
  *
- *   records.<enrolmentId>.status            present | late | left_early | excused | absent
- *   records.<enrolmentId>.minutesLate       revealed under "Late"
- *   records.<enrolmentId>.minutesLeftEarly  revealed under "Left early"
- *   records.<enrolmentId>.note
+ *   records.<enrolmentId>.status    present | late | left_early | excused | absent
+ *   records.<enrolmentId>.minutes   shown (by CSS) only while Late or Left early is chosen
+ *   records.<enrolmentId>.note      behind a "Note" disclosure
  *
- * Two minutes inputs, one under each radio that needs minutes, because the design system's
- * conditional reveal belongs to one radio. This file only reads the form and words its errors;
- * the rules on minutes stay in the attendance service (register-rules.ts), whose refusals are
- * mapped back onto the right field here.
+ * One minutes input per row, beside the radios, keeps a student to one line of the register.
+ * This file only reads the form and words its errors; the rules on minutes stay in the
+ * attendance service (register-rules.ts), whose refusals are mapped back onto the field here.
  */
 
 export interface RegisterStudent {
@@ -27,8 +25,7 @@ export interface RegisterStudent {
 export interface RegisterFormRow {
   enrolmentId: string;
   status: string;
-  minutesLate: string;
-  minutesLeftEarly: string;
+  minutes: string;
   note: string;
 }
 
@@ -40,12 +37,8 @@ export interface RegisterRecord {
   note: string | null;
 }
 
-type MinutesField = 'minutesLate' | 'minutesLeftEarly';
-
-const MINUTES_FIELD: Partial<Record<AttendanceStatus, MinutesField>> = {
-  late: 'minutesLate',
-  left_early: 'minutesLeftEarly',
-};
+/** The statuses whose minutes the tutor enters; the others' minutes follow from the status. */
+const NEEDS_MINUTES: ReadonlySet<AttendanceStatus> = new Set(['late', 'left_early']);
 
 export const NOTE_MAX_LENGTH = 1000;
 
@@ -66,8 +59,7 @@ export function readRegisterForm(body: unknown, students: RegisterStudent[]): Re
   return students.map(({ enrolmentId }) => ({
     enrolmentId,
     status: text(fields, registerField(enrolmentId, 'status')),
-    minutesLate: text(fields, registerField(enrolmentId, 'minutesLate')).trim(),
-    minutesLeftEarly: text(fields, registerField(enrolmentId, 'minutesLeftEarly')).trim(),
+    minutes: text(fields, registerField(enrolmentId, 'minutes')).trim(),
     // PostgreSQL text cannot hold NUL, and no keyboard types it: drop it rather than refuse.
     note: text(fields, registerField(enrolmentId, 'note')).replace(/\0/g, '').trim(),
   }));
@@ -80,7 +72,7 @@ function isStatus(value: string): value is AttendanceStatus {
 /**
  * The records to save and the problems a person can fix. A student left without a choice is not
  * saved (a register may be taken in parts); minutes are sent only for late and left early, so a
- * number typed under a radio that was then changed does not count.
+ * number left in the box after changing to another status does not count.
  */
 export function registerRecords(
   rows: RegisterFormRow[],
@@ -103,10 +95,9 @@ export function registerRecords(
       status: row.status,
       note: row.note === '' ? null : row.note,
     };
-    const minutesField = MINUTES_FIELD[row.status];
-    if (minutesField) {
-      const given = row[minutesField];
-      const field = registerField(row.enrolmentId, minutesField);
+    if (NEEDS_MINUTES.has(row.status)) {
+      const given = row.minutes;
+      const field = registerField(row.enrolmentId, 'minutes');
       if (given === '') {
         errors.push(formError(field, `Enter how many minutes ${name} attended`));
       } else if (!/^\d{1,5}$/.test(given)) {
@@ -159,7 +150,7 @@ export function registerErrorsFromService(
     if (!match || !record) return formError(undefined, sentence(problem.message));
     const name = names.get(record.enrolmentId) ?? 'This student';
     if (match[2] === 'minutesAttended') {
-      const field = MINUTES_FIELD[record.status] ?? 'status';
+      const field = NEEDS_MINUTES.has(record.status) ? 'minutes' : 'status';
       return formError(
         registerField(record.enrolmentId, field),
         `${name}: ${sentence(problem.message).replace(/^M/, 'm')}`,
@@ -182,8 +173,53 @@ export function storedRows(
   return items.map(({ enrolmentId, record }) => ({
     enrolmentId,
     status: record?.status ?? '',
-    minutesLate: record?.status === 'late' ? String(record.minutesAttended) : '',
-    minutesLeftEarly: record?.status === 'left_early' ? String(record.minutesAttended) : '',
+    minutes:
+      record && NEEDS_MINUTES.has(record.status as AttendanceStatus)
+        ? String(record.minutesAttended)
+        : '',
     note: record?.note ?? '',
+  }));
+}
+
+/** What one row of the register page shows besides its fields. */
+export interface RegisterRowView {
+  enrolmentId: string;
+  givenName: string;
+  familyName: string;
+  form: RegisterFormRow;
+  /** One short line under the name, only when something about the student is unusual. */
+  detail: string | null;
+  /** When the student checked themselves in with the session's code. */
+  checkedInAt: Date | null;
+}
+
+/**
+ * The register's rows: the entries in register order with the values to show (stored, or as
+ * submitted when the form comes back with errors). A line under the name is kept for the rare
+ * facts a tutor must see, so an ordinary row stays one line tall.
+ */
+export function registerRows(
+  items: ReadonlyArray<{
+    enrolmentId: string;
+    givenName: string;
+    familyName: string;
+    counts: boolean;
+    record?: { checkedInAt: Date | null } | null;
+  }>,
+  rows: RegisterFormRow[],
+): RegisterRowView[] {
+  const byId = new Map(rows.map((r) => [r.enrolmentId, r]));
+  return items.map((item) => ({
+    enrolmentId: item.enrolmentId,
+    givenName: item.givenName,
+    familyName: item.familyName,
+    form: byId.get(item.enrolmentId) ?? {
+      enrolmentId: item.enrolmentId,
+      status: '',
+      minutes: '',
+      note: '',
+    },
+    detail: item.counts ? null : 'Session before they enrolled: does not count',
+    checkedInAt: item.record?.checkedInAt ?? null,
   }));
 }

@@ -2,13 +2,14 @@ import { Body, Controller, Get, Post, Query, Res, UseFilters, UseGuards } from '
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AttendanceService, RegisterView } from '../attendance/attendance.service';
+import { sendFile } from '../attendance/register-exports.controller';
 import { CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { CohortsService, CohortView } from '../cohorts/cohorts.service';
 import { DomainError } from '../common/errors';
 import { UuidParam } from '../common/uuid-param';
 import { SessionsService, SessionView } from '../sessions/sessions.service';
-import { groupByBlock } from './cohort-page';
+import { groupByBlock, likelyRegister } from './cohort-page';
 import { CsrfGuard } from './csrf.guard';
 import { formError, FormError, formErrorsFrom } from './forms';
 import { PageRenderer } from './page-renderer.service';
@@ -18,6 +19,7 @@ import {
   registerErrorsFromService,
   registerField,
   registerRecords,
+  registerRows,
   RegisterFormRow,
   RegisterStudent,
   storedRows,
@@ -55,10 +57,12 @@ export class TutorPagesController {
       this.sessions.list(actor, cohortId, ALL_SESSIONS),
       this.attendance.registerCounts(actor, cohortId),
     ]);
+    const groups = groupByBlock(sessions.items, counts);
     return this.pages.render(reply, 'tutor/cohort.njk', {
       title: cohort.name,
       cohort,
-      groups: groupByBlock(sessions.items, counts),
+      groups,
+      likely: likelyRegister(groups),
       backHref: actor.role === 'admin' ? `/admin/cohorts/${cohort.id}` : '/tutor',
     });
   }
@@ -119,6 +123,28 @@ export class TutorPagesController {
     return this.render(reply, page, rows, errors, {}, 422);
   }
 
+  @Roles('admin', 'tutor')
+  @Get('tutor/sessions/:sessionId/attendance.csv')
+  async registerCsv(
+    @CurrentActor() actor: Actor,
+    @UuidParam('sessionId') sessionId: string,
+    @Res() reply: FastifyReply,
+  ) {
+    const { filename, body } = await this.attendance.registerCsvFile(actor, sessionId);
+    return sendFile(reply, 'text/csv; charset=utf-8', filename, body);
+  }
+
+  @Roles('admin', 'tutor')
+  @Get('tutor/sessions/:sessionId/sign-in-sheet.pdf')
+  async signInSheet(
+    @CurrentActor() actor: Actor,
+    @UuidParam('sessionId') sessionId: string,
+    @Res() reply: FastifyReply,
+  ) {
+    const { filename, body } = await this.attendance.signInSheet(actor, sessionId);
+    return sendFile(reply, 'application/pdf', filename, body);
+  }
+
   private async load(actor: Actor, sessionId: string): Promise<RegisterPage> {
     const [session, register] = await Promise.all([
       this.sessions.get(actor, sessionId),
@@ -137,7 +163,6 @@ export class TutorPagesController {
     status = 200,
   ) {
     const { session, cohort, register, actor } = page;
-    const byId = new Map(rows.map((r) => [r.enrolmentId, r]));
     return this.pages.render(
       reply,
       'tutor/register.njk',
@@ -145,7 +170,11 @@ export class TutorPagesController {
         title: `Register: ${session.title}`,
         session,
         cohort,
-        entries: register.items.map((item) => ({ ...item, form: byId.get(item.enrolmentId) })),
+        entries: registerRows(register.items, rows),
+        counts: {
+          marked: register.items.filter((i) => i.record).length,
+          checkedIn: register.items.filter((i) => i.record?.checkedInAt).length,
+        },
         lastMarked: lastMarked(register),
         notice,
         errors,

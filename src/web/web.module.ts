@@ -1,15 +1,23 @@
 import { Module } from '@nestjs/common';
+import { AssessmentsModule } from '../assessments/assessments.module';
 import { AttendanceModule } from '../attendance/attendance.module';
 import { AuthModule } from '../auth/auth.module';
 import { CertificatesModule } from '../certificates/certificates.module';
 import { CohortsModule } from '../cohorts/cohorts.module';
 import { CompletionModule } from '../completion/completion.module';
+import { CoursesModule } from '../courses/courses.module';
+import { UsersModule } from '../users/users.module';
 import { EnrolmentsModule } from '../enrolments/enrolments.module';
 import { ProgressModule } from '../progress/progress.module';
 import { ReportsModule } from '../reports/reports.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { StudentsModule } from '../students/students.module';
 import { AdminCohortPagesController } from './admin-cohort-pages.controller';
+import { AdminSetupPagesController } from './admin-setup-pages.controller';
+import { ApologyPagesController } from './apology-pages.controller';
+import { AssessmentPagesController } from './assessment-pages.controller';
+import { CalendarFeedPagesController } from './calendar-feed-pages.controller';
+import { CheckInPagesController } from './check-in-pages.controller';
 import { AdminPagesController } from './admin-pages.controller';
 import { HomeController } from './home.controller';
 import { NotFoundController } from './not-found.controller';
@@ -35,8 +43,11 @@ import { WebSession } from './web-session.service';
     StudentsModule,
     ProgressModule,
     AttendanceModule,
+    AssessmentsModule,
     CompletionModule,
     CertificatesModule,
+    CoursesModule,
+    UsersModule,
     ReportsModule,
   ],
   controllers: [
@@ -44,6 +55,11 @@ import { WebSession } from './web-session.service';
     HomeController,
     StudentPagesController,
     TutorPagesController,
+    AssessmentPagesController,
+    CalendarFeedPagesController,
+    CheckInPagesController,
+    ApologyPagesController,
+    AdminSetupPagesController,
     AdminCohortPagesController,
     AdminPagesController,
     NotFoundController,

@@ -47,6 +47,9 @@ describe('taking a register in a browser', () => {
     await t?.close();
   });
 
+  /** The register lists students family name first, as on a paper sign-in sheet. */
+  const rowName = (s: { name: string }) => s.name.split(' ').reverse().join(', ');
+
   const studentPercent = async (page: Page) =>
     (await page.locator('.nhsuk-summary-list__row', { hasText: 'Attendance' }).first().innerText())
       .replace(/\s+/g, ' ')
@@ -81,7 +84,7 @@ describe('taking a register in a browser', () => {
     // With scripts, "Mark everyone present" only sets the radios.
     await page.getByRole('button', { name: 'Mark everyone present' }).click();
     for (const s of c.students) {
-      const group = page.getByRole('group', { name: s.name });
+      const group = page.getByRole('group', { name: rowName(s) });
       expect(await group.getByRole('radio', { name: 'Present' }).isChecked()).toBe(true);
     }
     await expect(page.getByRole('status').innerText()).resolves.toContain(
@@ -90,22 +93,27 @@ describe('taking a register in a browser', () => {
     expect(new URL(page.url()).pathname).toBe(`/tutor/sessions/${c.past[1].id}/register`);
 
     // Keyboard only: arrow from Present to Late, which reveals the minutes; Tab into it and type.
-    const benGroup = page.getByRole('group', { name: ben.name });
+    const benGroup = page.getByRole('group', { name: rowName(ben) });
     await benGroup.getByRole('radio', { name: 'Present' }).focus();
     await page.keyboard.press('ArrowDown');
     expect(await benGroup.getByRole('radio', { name: 'Late' }).isChecked()).toBe(true);
-    const benMinutes = page.getByLabel(`Minutes ${ben.name} attended`).first();
+    const benMinutes = page.getByLabel(`Minutes ${ben.name} attended`);
     await benMinutes.waitFor({ state: 'visible' });
     await page.keyboard.press('Tab');
     expect(await page.locator(':focus').getAttribute('id')).toBe(
-      `records-${ben.enrolmentId}-minutesLate`,
+      `records-${ben.enrolmentId}-minutes`,
     );
     await page.keyboard.type('600');
     // Cora was absent, with a note.
     await page
-      .getByRole('group', { name: cora.name })
+      .getByRole('group', { name: rowName(cora) })
       .getByRole('radio', { name: 'Absent' })
       .check();
+    // The note is behind a disclosure: open it from the keyboard, then type.
+    await page
+      .getByRole('group', { name: rowName(cora) })
+      .locator('summary')
+      .press('Enter');
     await page.getByLabel(`Note about ${cora.name} (optional)`).fill('Phoned in sick');
     // Enter in a field sends the form with its first button: save, not "mark everyone present".
     await benMinutes.focus();
@@ -122,7 +130,7 @@ describe('taking a register in a browser', () => {
     );
     expect(
       await page
-        .getByRole('group', { name: cora.name })
+        .getByRole('group', { name: rowName(cora) })
         .getByRole('radio', { name: 'Absent' })
         .isChecked(),
     ).toBe(true);
@@ -131,7 +139,7 @@ describe('taking a register in a browser', () => {
     );
     expect(
       await page
-        .getByRole('group', { name: amara.name })
+        .getByRole('group', { name: rowName(amara) })
         .getByRole('radio', { name: 'Present' })
         .isChecked(),
     ).toBe(true);
@@ -139,7 +147,7 @@ describe('taking a register in a browser', () => {
     await screenshot(page, 'tutor-register-error');
     await link.click();
     expect(await page.locator(':focus').getAttribute('id')).toBe(
-      `records-${ben.enrolmentId}-minutesLate`,
+      `records-${ben.enrolmentId}-minutes`,
     );
     await page.keyboard.press('Control+A');
     await page.keyboard.type('60');
@@ -150,7 +158,8 @@ describe('taking a register in a browser', () => {
     expect(main).toContain('Register saved');
     expect(main).toContain('Every student is marked.');
     expect(main).toMatch(new RegExp(`Last saved by ${tutorEmail} on \\d+ \\w+ \\d{4} at \\d`));
-    expect(main).toContain('Marked late (60 minutes) by');
+    expect(main).toContain('3 of 3 marked.');
+    expect(await page.getByLabel(`Minutes ${ben.name} attended`).inputValue()).toBe('60');
     await expectAccessible(page, 'register saved');
     expectNoPageProblems(page);
     await screenshot(page, 'tutor-register-saved');
@@ -170,10 +179,10 @@ describe('taking a register in a browser', () => {
     await page.goto(`/tutor/sessions/${c.past[0].id}/register`);
     const [first] = c.students;
     await page
-      .getByRole('group', { name: first.name })
+      .getByRole('group', { name: rowName(first) })
       .getByRole('radio', { name: 'Left early' })
       .check();
-    await page.getByLabel(`Minutes ${first.name} attended`).last().waitFor({ state: 'visible' });
+    await page.getByLabel(`Minutes ${first.name} attended`).waitFor({ state: 'visible' });
     const overflow = await page.evaluate(() => {
       type Root = { scrollWidth: number; clientWidth: number };
       const d = (globalThis as unknown as { document: { documentElement: Root } }).document

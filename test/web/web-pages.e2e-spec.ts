@@ -139,15 +139,15 @@ describe('web pages without a browser', () => {
     const [a, b] = c.students;
     const res = await post(registerPath(), {
       [`records.${a.enrolmentId}.status`]: 'late',
-      [`records.${a.enrolmentId}.minutesLate`]: '',
+      [`records.${a.enrolmentId}.minutes`]: '',
       [`records.${b.enrolmentId}.status`]: 'left_early',
-      [`records.${b.enrolmentId}.minutesLeftEarly`]: '500',
+      [`records.${b.enrolmentId}.minutes`]: '500',
       [`records.${b.enrolmentId}.note`]: 'Left for a ward round',
     });
     expect(res.status).toBe(422);
     expect(res.text).toContain('<title>Error: Register: Open Dialogue practice 2');
     expect(errorSummary(res.text)).toEqual([
-      `#records-${a.enrolmentId}-minutesLate Enter how many minutes ${a.name} attended`,
+      `#records-${a.enrolmentId}-minutes Enter how many minutes ${a.name} attended`,
     ]);
     expect(res.text).toContain('value="Left for a ward round"');
     expect(res.text).toContain('value="500"');
@@ -156,11 +156,11 @@ describe('web pages without a browser', () => {
     const ranged = await post(registerPath(), {
       [`records.${a.enrolmentId}.status`]: 'present',
       [`records.${b.enrolmentId}.status`]: 'left_early',
-      [`records.${b.enrolmentId}.minutesLeftEarly`]: '500',
+      [`records.${b.enrolmentId}.minutes`]: '500',
     });
     expect(ranged.status).toBe(422);
     expect(errorSummary(ranged.text)).toEqual([
-      `#records-${b.enrolmentId}-minutesLeftEarly ${b.name}: minutes attended for left early must be more than 0 and less than 240`,
+      `#records-${b.enrolmentId}-minutes ${b.name}: minutes attended for left early must be more than 0 and less than 240`,
     ]);
     const [{ n }] = await t.db.query(
       'SELECT count(*)::int AS n FROM attendance_records WHERE session_id = $1',
@@ -175,8 +175,7 @@ describe('web pages without a browser', () => {
     const save = await post(`/tutor/sessions/${c.past[0].id}/register`, {
       [`records.${a.enrolmentId}.status`]: 'present',
       [`records.${b.enrolmentId}.status`]: 'late',
-      [`records.${b.enrolmentId}.minutesLate`]: '200',
-      [`records.${b.enrolmentId}.minutesLeftEarly`]: '12',
+      [`records.${b.enrolmentId}.minutes`]: '200',
     });
     expect(save.status).toBe(303);
     expect(save.headers.location).toBe(`/tutor/sessions/${c.past[0].id}/register?saved=2`);

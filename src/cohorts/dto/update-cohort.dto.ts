@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsObject,
@@ -88,4 +89,12 @@ export class UpdateCohortDto {
   @IfPresent()
   @IsIn(COHORT_STATUSES)
   status?: CohortStatus;
+
+  @ApiPropertyOptional({
+    description:
+      'true: the status follows the dates again (enrolling, running, completed once evaluated)',
+  })
+  @IfPresent()
+  @IsBoolean()
+  statusFollowsDates?: boolean;
 }

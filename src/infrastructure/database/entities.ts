@@ -1,4 +1,5 @@
 import { AssessmentResult } from '../../assessments/assessment-result.entity';
+import { AbsenceRequest, AbsenceRequestSession } from '../../attendance/absence-request.entity';
 import { AuthSession } from '../../auth/auth-session.entity';
 import { AttendanceRecord } from '../../attendance/attendance-record.entity';
 import { AuditEvent } from '../../audit/audit-event.entity';
@@ -11,6 +12,7 @@ import { Course } from '../../courses/course.entity';
 import { Enrolment } from '../../enrolments/enrolment.entity';
 import { Notification } from '../../notifications/notification.entity';
 import { RiskState } from '../../notifications/risk-state.entity';
+import { CalendarFeed } from '../../sessions/calendar-feed.entity';
 import { Session } from '../../sessions/session.entity';
 import { Student } from '../../students/student.entity';
 import { SystemPing } from '../../system/system-ping.entity';
@@ -18,11 +20,14 @@ import { User } from '../../users/user.entity';
 
 /** Every entity, listed explicitly (globs differ between .ts and compiled .js). */
 export const entities = [
+  AbsenceRequest,
+  AbsenceRequestSession,
   AssessmentResult,
   AttendanceRecord,
   AuthSession,
   AuditEvent,
   Block,
+  CalendarFeed,
   Certificate,
   CertificateReissue,
   Cohort,

@@ -1,5 +1,6 @@
 // Progressive enhancement only: every page works without this file.
 import { initAll } from '/assets/nhsuk/nhsuk-frontend.min.js';
+import { initCheckIn } from '/assets/app/check-in.js';
 import { initCsvFile } from '/assets/app/csv-file.js';
 import { initRadiosAria } from '/assets/app/radios-aria.js';
 import { initRegister } from '/assets/app/register.js';
@@ -8,3 +9,4 @@ initAll();
 initRadiosAria(document);
 initRegister(document);
 initCsvFile(document);
+initCheckIn(document);
