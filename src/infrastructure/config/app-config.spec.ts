@@ -13,8 +13,8 @@ describe('loadConfig', () => {
     expect(config.PORT).toBe(3000);
     expect(config.QUEUE_PREFIX).toBe('pod');
     expect(config.TRUST_PROXY).toBe(false);
-    expect(config.CERTIFICATES_SWEEP_SECONDS).toBe(30);
-    expect(config.OUTBOX_SWEEP_AGE_SECONDS).toBe(30);
+    expect(config.CERTIFICATES_SWEEP_SECONDS).toBe(20);
+    expect(config.OUTBOX_SWEEP_AGE_SECONDS).toBe(20);
     expect(config.SHUTDOWN_TIMEOUT_SECONDS).toBe(25);
     expect(config.REDIS_ALLOW_EVICTION).toBe(false);
   });
