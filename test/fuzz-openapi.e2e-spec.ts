@@ -49,8 +49,10 @@ interface Shot {
 
 /** Operations that would end the fuzzing administrator's own session halfway. */
 const SKIP = new Set(['post /api/v1/auth/logout']);
-const MAX_SHOTS_PER_OPERATION = 60;
-const TIME_BUDGET_MS = 40_000;
+/** Hostile values sent to each body field, query or path parameter (rotating through the kinds). */
+const PER_FIELD = 3;
+const MAX_SHOTS_PER_OPERATION = 40;
+const TIME_BUDGET_MS = 30_000;
 
 const HUGE_STRING = 'x'.repeat(60_000);
 const HUGE_NUMBERS = [1e308, -1e308, 2 ** 63, 1.5, -1];
@@ -157,32 +159,33 @@ function bodyShots(path: string, base: Record<string, unknown>): Shot[] {
     { kind: 'xml', path, contentType: 'application/xml', body: '<a/>' },
     { kind: 'form', path, contentType: 'application/x-www-form-urlencoded', body: 'a=1&a=2&b=%00' },
   ];
-  for (const [key, value] of Object.entries(base)) {
-    shots.push(json(`${key}: wrong type`, { ...base, [key]: wrongType(value) }));
-    shots.push(json(`${key}: null`, { ...base, [key]: null }));
-    if (typeof value === 'number') {
-      for (const n of HUGE_NUMBERS) shots.push(json(`${key}: ${n}`, { ...base, [key]: n }));
-    } else if (Array.isArray(value)) {
-      const item = value[0];
-      const items =
+  for (const [i, [key, value]] of Object.entries(base).entries()) {
+    const bad: unknown[] = [wrongType(value), null];
+    if (typeof value === 'number') bad.push(...HUGE_NUMBERS);
+    else if (Array.isArray(value)) {
+      const item: unknown = value[0];
+      bad.push(
         item && typeof item === 'object'
           ? Object.keys(item).map((k) => ({ ...item, [k]: `\u0000${k}` }))
-          : ['\u0000', '\ud800'];
-      shots.push(json(`${key}: NUL items`, { ...base, [key]: items }));
-      shots.push(
-        json(`${key}: 10,000 items`, {
-          ...base,
-          [key]: Array.from({ length: 10_000 }, () => item ?? 1),
-        }),
+          : ['\u0000', '\ud800'],
+        Array.from({ length: 10_000 }, () => item ?? 1),
       );
-    } else {
-      shots.push(json(`${key}: NUL`, { ...base, [key]: `a\u0000b` }));
-      shots.push(json(`${key}: lone surrogate`, { ...base, [key]: `a\ud800b` }));
-      shots.push(json(`${key}: huge string`, { ...base, [key]: HUGE_STRING }));
-      shots.push(json(`${key}: huge number`, { ...base, [key]: 1e308 }));
+    } else bad.push('a\u0000b', 'a\ud800b', HUGE_STRING, 1e308);
+    for (const v of rotate(bad, PER_FIELD, i)) {
+      shots.push(json(`${key}: ${label(v)}`, { ...base, [key]: v }));
     }
   }
   return shots;
+}
+
+/** `n` of `items`, a different selection for each `offset`, so that a run covers every kind. */
+function rotate<T>(items: T[], n: number, offset: number): T[] {
+  if (items.length <= n) return items;
+  return Array.from({ length: n }, (_, j) => items[(offset * n + j) % items.length]);
+}
+
+function label(value: unknown): string {
+  return JSON.stringify(value)?.slice(0, 24) ?? String(value);
 }
 
 function operationShots(
@@ -200,12 +203,12 @@ function operationShots(
     );
   const path = fill();
   const shots: Shot[] = [{ kind: 'plain', path }];
-  for (const p of pathParams) {
-    for (const bad of BAD_IDS)
+  for (const [i, p] of pathParams.entries()) {
+    for (const bad of rotate(BAD_IDS, PER_FIELD + 1, i))
       shots.push({ kind: `${p.name}=${bad.slice(0, 20)}`, path: fill({ [p.name]: bad }) });
   }
-  for (const p of params.filter((x) => x.in === 'query')) {
-    for (const bad of ABSURD_QUERY) {
+  for (const [i, p] of params.filter((x) => x.in === 'query').entries()) {
+    for (const bad of rotate(ABSURD_QUERY, PER_FIELD + 1, i)) {
       shots.push({ kind: `?${p.name}=${bad.slice(0, 20)}`, path, query: `${p.name}=${bad}` });
     }
     shots.push({ kind: `?${p.name} twice`, path, query: `${p.name}=1&${p.name}=2` });
@@ -305,7 +308,7 @@ describe('fuzzing every operation of the OpenAPI document', () => {
       const shots = Date.now() - started > TIME_BUDGET_MS ? all.slice(0, 1) : all;
       for (const [i, shot] of shots.entries()) {
         // Every shot as the administrator; the first few also without a token.
-        for (const who of i < 8 ? [admin, null] : [admin]) {
+        for (const who of i < 5 ? [admin, null] : [admin]) {
           const url = shot.query ? `${shot.path}?${shot.query}` : shot.path;
           let call = t.http()[method as 'post'](url);
           if (who) call = call.set(bearer(who));

@@ -114,7 +114,8 @@ describe('malformed bodies on every route that takes a body', () => {
         sent++;
         const where = `${route.method} ${route.url} [${shot.name}] -> ${res.status}`;
         if (res.status >= 500) faults.push(`${where} ${JSON.stringify(res.body).slice(0, 200)}`);
-        else if (shot.expect !== undefined && res.status !== shot.expect) {
+        // 405: a route refused before its body is read (the read-only queue dashboard's actions).
+        else if (shot.expect !== undefined && res.status !== shot.expect && res.status !== 405) {
           faults.push(`${where}, expected ${shot.expect}`);
         } else if (
           res.status >= 400 &&

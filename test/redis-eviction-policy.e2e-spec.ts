@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { RedisEvictionRefused } from '../src/infrastructure/queues/redis-eviction-check';
 import { OwnRedis } from './helpers/own-redis';
 import { createTestApp, startTestWorker } from './helpers/test-app';
@@ -9,11 +10,12 @@ import { createTestApp, startTestWorker } from './helpers/test-app';
  */
 describe("Redis's maxmemory-policy at boot", () => {
   const redis = new OwnRedis({ persist: false, policy: 'allkeys-lru' });
+  const production = { NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('base64') };
   beforeAll(() => redis.start());
   afterAll(() => redis.stop());
 
   it('production refuses a Redis that evicts keys, API and worker alike', async () => {
-    const env = { NODE_ENV: 'production', REDIS_URL: redis.url };
+    const env = { ...production, REDIS_URL: redis.url };
     await expect(createTestApp(env)).rejects.toThrow(RedisEvictionRefused);
     await expect(createTestApp(env)).rejects.toThrow(/maxmemory-policy allkeys-lru/);
     await expect(startTestWorker(env)).rejects.toThrow(RedisEvictionRefused);
@@ -21,7 +23,7 @@ describe("Redis's maxmemory-policy at boot", () => {
 
   it('starts when the override is set, and outside production', async () => {
     const overridden = await createTestApp({
-      NODE_ENV: 'production',
+      ...production,
       REDIS_URL: redis.url,
       REDIS_ALLOW_EVICTION: 'true',
     });

@@ -196,26 +196,26 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   @Max(3600)
-  CERTIFICATES_SWEEP_SECONDS = 30;
+  CERTIFICATES_SWEEP_SECONDS = 20;
 
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(86400)
-  CERTIFICATES_SWEEP_AGE_SECONDS = 30;
+  CERTIFICATES_SWEEP_AGE_SECONDS = 20;
 
   /** The same for pending emails in the outbox (age: since the row was last touched). */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(3600)
-  OUTBOX_SWEEP_SECONDS = 30;
+  OUTBOX_SWEEP_SECONDS = 20;
 
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(86400)
-  OUTBOX_SWEEP_AGE_SECONDS = 30;
+  OUTBOX_SWEEP_AGE_SECONDS = 20;
 
   /**
    * How often a worker checks that its job schedulers still exist in Redis (it also re-creates
