@@ -27,6 +27,8 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { ReportsModule } from './reports/reports.module';
 import { VerifyPageModule } from './certificates/verify-page.module';
 import { WebModule } from './web/web.module';
+import { StudyLogModule } from './study-log/study-log.module';
+import { AwardsModule } from './awards/awards.module';
 
 /** Feature modules whose controllers live under /api/v1. */
 export const API_V1_MODULES = [
@@ -46,6 +48,8 @@ export const API_V1_MODULES = [
   CertificatesModule,
   NotificationsModule,
   ReportsModule,
+  StudyLogModule,
+  AwardsModule,
 ];
 
 /** Root module of the HTTP API process. It produces jobs; it never consumes them. */
