@@ -29,6 +29,7 @@ import { VerifyPageModule } from './certificates/verify-page.module';
 import { WebModule } from './web/web.module';
 import { StudyLogModule } from './study-log/study-log.module';
 import { AwardsModule } from './awards/awards.module';
+import { HistoryImportModule } from './history-import/history-import.module';
 
 /** Feature modules whose controllers live under /api/v1. */
 export const API_V1_MODULES = [
@@ -50,6 +51,7 @@ export const API_V1_MODULES = [
   ReportsModule,
   StudyLogModule,
   AwardsModule,
+  HistoryImportModule,
 ];
 
 /** Root module of the HTTP API process. It produces jobs; it never consumes them. */
