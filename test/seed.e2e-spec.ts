@@ -154,6 +154,27 @@ describe('demo seed', () => {
     expect(link).toEqual({ linked: true });
   });
 
+  it('gives the live cohorts study logs: cohort 4 near the target, cohort 5 under way with entries to review', async () => {
+    const rows = await t.db.query(
+      `SELECT ch.number,
+              round(avg(x.approved) / 60)::int AS mean_approved_hours,
+              sum(x.pending)::int AS pending_minutes
+         FROM (SELECT e.cohort_id,
+                      COALESCE(sum(sl.minutes) FILTER (WHERE sl.status = 'approved'), 0) AS approved,
+                      COALESCE(sum(sl.minutes) FILTER (WHERE sl.status = 'submitted'), 0) AS pending
+                 FROM enrolments e LEFT JOIN study_log_entries sl ON sl.enrolment_id = e.id
+                WHERE e.status = 'enrolled' GROUP BY e.id) x
+         JOIN cohorts ch ON ch.id = x.cohort_id
+        GROUP BY ch.number ORDER BY ch.number`,
+    );
+    expect(rows.map((r: { number: number }) => r.number)).toEqual([4, 5]);
+    expect(rows[0].mean_approved_hours).toBeGreaterThan(90);
+    expect(rows[0].mean_approved_hours).toBeLessThan(160);
+    expect(rows[1].mean_approved_hours).toBeGreaterThan(3);
+    expect(rows[1].mean_approved_hours).toBeLessThan(40);
+    expect(rows[1].pending_minutes).toBeGreaterThan(0);
+  });
+
   it('stores decision facts that match the registers they were taken on', async () => {
     const [{ mismatches, decisions }] = await t.db.query(
       `SELECT count(*) FILTER (WHERE (d.facts->>'attendedMinutes')::int <> r.attended

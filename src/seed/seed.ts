@@ -17,6 +17,7 @@ import {
   demoId,
 } from './demo-data';
 import { demoHistoryCsv } from './demo-history-csv';
+import { demoStudyLog } from './demo-study-log';
 import { processNodeEnv, seedConfig } from './seed-cli';
 
 export { DEMO_LOGINS } from './demo-data';
@@ -91,14 +92,15 @@ async function seed(ds: DataSource, log: Log, options: SeedOptions, onlyIfEmpty:
     hashPassword(DEMO_LOGINS.tutor.password),
     hashPassword(DEMO_LOGINS.student.password),
   ]);
-  const data = buildDemoData(options.now ?? new Date());
+  const now = options.now ?? new Date();
+  const data = buildDemoData(now);
   const [admin, tutor, student] = await hashing;
   const hashes: Record<DemoLogin, string> = { admin, tutor, student };
   const t1 = performance.now();
   const counts = await ds.transaction(async (em) => {
     await em.query(SEED_LOCK);
     if (onlyIfEmpty && (await podExists(em))) return null;
-    return applyDemo(em, data, hashes, historyImporter(ds));
+    return applyDemo(em, data, hashes, historyImporter(ds), now);
   });
   if (!counts) {
     log('Demo data: a POD course exists, nothing to seed');
@@ -141,6 +143,7 @@ async function applyDemo(
   data: DemoData,
   hashes: Record<DemoLogin, string>,
   importer: HistoryImportService,
+  now: Date,
 ): Promise<SeedCounts> {
   const counts: SeedCounts = {};
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -330,6 +333,19 @@ async function applyDemo(
     reason: ['text', (r) => r.reason],
     decided_by_id: ['uuid', (r) => (r.decidedById ? userId(r.decidedById) : null)],
     decided_at: ['timestamptz', (r) => iso(r.decidedAt)],
+  });
+  counts.study_log_entries = await insertRows(em, 'study_log_entries', demoStudyLog(data, now), {
+    id: ['uuid', (r) => r.id],
+    enrolment_id: ['uuid', (r) => r.enrolmentId],
+    studied_on: ['date', (r) => r.studiedOn],
+    minutes: ['int', (r) => r.minutes],
+    kind: ['text', (r) => r.kind],
+    reflection: ['text', (r) => r.reflection],
+    status: ['text', (r) => r.status],
+    review_comment: ['text', (r) => r.reviewComment],
+    reviewed_by_id: ['uuid', (r) => (r.reviewedById ? userId(r.reviewedById) : null)],
+    reviewed_at: ['timestamptz', (r) => iso(r.reviewedAt)],
+    created_at: ['timestamptz', (r) => iso(r.createdAt)],
   });
   // One audit event for the whole set (its id is fixed too, so a re-run adds none).
   const audit = { ...counts };
