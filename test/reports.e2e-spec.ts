@@ -234,6 +234,7 @@ const FIXED_LEADING = [
   'Commitment %',
   'Attended contact hours',
   'Approved independent hours',
+  'Seated on',
 ];
 const FIXED_TRAILING = [
   'Completion decision',

@@ -30,6 +30,10 @@ export interface AccreditationRow {
   attendedHours: number;
   /** Approved minutes of the independent study log / 60, one decimal. */
   approvedIndependentHours: number;
+  /** The exact approved minutes behind approvedIndependentHours (not a column: for the rule). */
+  approvedIndependentMinutes?: number;
+  /** When the enrolment took a place (YYYY-MM-DD); null for one that never did. */
+  seatedOn: string | null;
   /** Attendance % of each block of the cohort, in block order; null where nothing is measurable. */
   blockPercents: Array<number | null>;
   /** Latest outcome per assessment code. */
@@ -101,6 +105,7 @@ const LEADING: ReportColumn[] = [
     width: 11,
     value: num((r) => r.approvedIndependentHours),
   },
+  { header: 'Seated on', kind: 'text', width: 12, value: text((r) => r.seatedOn) },
 ];
 
 const TRAILING: ReportColumn[] = [

@@ -52,6 +52,8 @@ SELECT c.number AS "cohortNumber",
        ${sqlCommitmentPercent('m.attended_minutes', 'm.eligible_minutes', 'm.excused_minutes')} AS "commitmentPercent",
        ${sqlHours('m.attended_minutes')} AS "attendedHours",
        ${sqlHours('study.approved_minutes')} AS "approvedIndependentHours",
+       study.approved_minutes AS "approvedIndependentMinutes",
+       to_char(e.seated_at AT TIME ZONE c.timezone, 'YYYY-MM-DD') AS "seatedOn",
        (SELECT COALESCE(json_agg(${blockPercent} ORDER BY x.ord), '[]'::json)
           FROM json_array_elements(m.blocks) WITH ORDINALITY AS x(block, ord)) AS "blockPercents",
        (SELECT COALESCE(json_object_agg(ar.assessment_code, ar.outcome), '{}'::json)
