@@ -45,7 +45,10 @@ export function demoStudyLog(data: DemoData, now: Date): DemoStudyEntry[] {
     for (const e of data.enrolments) {
       if (e.cohortId !== cohort.id || e.status !== 'enrolled') continue;
       const rng = mulberry32(parseInt(e.id.replace(/-/g, '').slice(0, 8), 16));
-      let day = DateTime.fromJSDate(e.enrolledAt, { zone: cohort.timezone }).startOf('day');
+      // Study starts with the course: the enrolment day, or the first day for early enrolments.
+      const enrolled = DateTime.fromJSDate(e.enrolledAt, { zone: cohort.timezone }).startOf('day');
+      const start = DateTime.fromISO(cohort.startDate, { zone: cohort.timezone });
+      let day = enrolled > start ? enrolled : start;
       // Most log about 2.5 hours a week; some much less, so the target is not met by all.
       const weekly = rng() < 0.15 ? 60 : 120 + Math.floor(rng() * 90);
       let k = 0;
