@@ -331,8 +331,16 @@ async function main() {
     });
     check(pdf.status === 200, `certificate PDF answered ${pdf.status}`);
     const text = (await pdfText(Buffer.from(await pdf.arrayBuffer()))).replace(/\s+/g, '');
-    const link = /https?:\/\/[^\s]+\/verify\/[A-Za-z0-9-]+/.exec(text)?.[0];
+    // The PDF prints the address its QR code holds: the base URL and the code in groups of 4.
+    const link = new RegExp(`${base}/verify/[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{2}`).exec(
+      text,
+    )?.[0];
     check(link, `no verification link in the certificate's PDF text: ${text.slice(0, 400)}`);
+    check(
+      link.endsWith(issued.verificationCode) ||
+        link.replace(/-/g, '').endsWith(issued.verificationCode.replace(/-/g, '')),
+      `the PDF's link ${link} is not certificate ${issued.verificationCode}'s`,
+    );
     const verifyContext = await browser.newContext();
     const verifyPage = await verifyContext.newPage();
     const verified = await verifyPage.goto(link);
