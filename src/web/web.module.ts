@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AttendanceModule } from '../attendance/attendance.module';
+import { AwardsModule } from '../awards/awards.module';
+import { CoursesModule } from '../courses/courses.module';
+import { HistoryImportModule } from '../history-import/history-import.module';
+import { StudyLogModule } from '../study-log/study-log.module';
+import { AccreditationPagesController } from './accreditation-pages.controller';
 import { AuthModule } from '../auth/auth.module';
 import { CertificatesModule } from '../certificates/certificates.module';
 import { CohortsModule } from '../cohorts/cohorts.module';
@@ -39,6 +44,10 @@ import { WebSession } from './web-session.service';
     CompletionModule,
     CertificatesModule,
     ReportsModule,
+    StudyLogModule,
+    AwardsModule,
+    HistoryImportModule,
+    CoursesModule,
   ],
   controllers: [
     SignInController,
@@ -47,6 +56,7 @@ import { WebSession } from './web-session.service';
     TutorPagesController,
     AdminCohortPagesController,
     AdminPagesController,
+    AccreditationPagesController,
     NotFoundController,
   ],
   providers: [PageRenderer, WebSession, WebQueries],
