@@ -178,6 +178,35 @@ describe('independent study log and the university award', () => {
     );
   });
 
+  it('lets a student correct a returned entry, which is submitted again; an approved one is settled', async () => {
+    const f = await arrange();
+    const other = await arrange();
+    const entry = (await log(f.student, { date: londonDay(-2), minutes: 30, kind: 'other' })).body;
+    await review(f.tutor, entry.id, 'return', { comment: 'Which book?' });
+    const patch = (user: TestUser, id: string, body: object) =>
+      t.http().patch(`/api/v1/me/study-log/${id}`).set(bearer(user)).send(body);
+    expect((await patch(other.student, entry.id, { minutes: 45 })).status).toBe(404);
+    const future = await patch(f.student, entry.id, { date: londonDay(3) });
+    expect(future.status).toBe(422);
+    expect(future.body.errors[0].field).toBe('date');
+    const fixed = await patch(f.student, entry.id, {
+      minutes: 45,
+      kind: 'reading',
+      reflection: 'Open Dialogue and Psychosis, chapter 3',
+    });
+    expect(fixed.status).toBe(200);
+    expect(fixed.body).toMatchObject({
+      status: 'submitted',
+      minutes: 45,
+      kind: 'reading',
+      date: londonDay(-2),
+      reviewComment: 'Which book?',
+    });
+    expect((await progress(f.student, f.enrolmentId)).independentStudy.pendingHours).toBe(0.8);
+    await review(f.tutor, entry.id, 'approve');
+    expect((await patch(f.student, entry.id, { minutes: 600 })).status).toBe(409);
+  });
+
   it('decides min_independent_hours on approved minutes only, in progress and completion', async () => {
     const f = await arrange([
       { type: 'min_contact_hours', value: 0 },

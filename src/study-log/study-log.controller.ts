@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
@@ -6,6 +6,7 @@ import { UuidParam } from '../common/uuid-param';
 import { CreateStudyEntryDto } from './dto/create-study-entry.dto';
 import { ListStudyLogQuery } from './dto/list-study-log.query';
 import { ReviewStudyEntryDto } from './dto/review-study-entry.dto';
+import { UpdateStudyEntryDto } from './dto/update-study-entry.dto';
 import { StudyLogService } from './study-log.service';
 
 @ApiTags('study-log')
@@ -18,6 +19,19 @@ export class StudyLogController {
   @ApiOperation({ summary: 'Record independent study (422: future date or outside the enrolment)' })
   submit(@Body() dto: CreateStudyEntryDto, @CurrentActor() actor: Actor) {
     return this.studyLog.submit(actor, dto);
+  }
+
+  @Roles('student')
+  @Patch('me/study-log/:entryId')
+  @ApiOperation({
+    summary: 'Correct an own entry that was returned (or is waiting): it is submitted again',
+  })
+  resubmit(
+    @UuidParam('entryId') entryId: string,
+    @Body() dto: UpdateStudyEntryDto,
+    @CurrentActor() actor: Actor,
+  ) {
+    return this.studyLog.resubmit(actor, entryId, dto);
   }
 
   @Roles('student')

@@ -4,8 +4,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { ScopeService } from '../auth/scope.service';
 import { AuditService } from '../audit/audit.service';
-import { NotFoundError, RuleViolationError } from '../common/errors';
+import { ConflictError, NotFoundError, RuleViolationError } from '../common/errors';
 import { CreateStudyEntryDto } from './dto/create-study-entry.dto';
+import { UpdateStudyEntryDto } from './dto/update-study-entry.dto';
 import type { StudyEntryStatus, StudyKind } from './study-log-entry.entity';
 
 export interface StudyEntryView {
@@ -90,23 +91,7 @@ export class StudyLogService {
           [{ field: 'date', message: 'you have no enrolment to record study against' }],
         );
       }
-      if (spans.every((s) => dto.date > s.today)) {
-        throw new RuleViolationError('study_log_future_date', 'Study cannot be logged ahead', [
-          { field: 'date', message: `date must not be in the future (today is ${spans[0].today})` },
-        ]);
-      }
-      const span = spans.find(
-        (s) => s.from_day <= dto.date && (s.to_day === null || dto.date <= s.to_day),
-      );
-      if (!span) {
-        const s = spans[0];
-        const range = s.to_day ? `from ${s.from_day} to ${s.to_day}` : `from ${s.from_day}`;
-        throw new RuleViolationError(
-          'study_log_outside_enrolment',
-          'The date is outside the enrolment',
-          [{ field: 'date', message: `date must fall within your enrolment (${range})` }],
-        );
-      }
+      const span = enrolmentOn(spans, dto.date);
       const [{ id }]: Array<{ id: string }> = await em.query(
         `INSERT INTO study_log_entries (enrolment_id, studied_on, minutes, kind, reflection)
          VALUES ($1, $2, $3, $4, $5) RETURNING id`,
@@ -119,6 +104,64 @@ export class StudyLogService {
         after: { enrolmentId: span.id, date: dto.date, minutes: dto.minutes, kind: dto.kind },
       });
       return this.one(em, id);
+    });
+  }
+
+  /**
+   * A student corrects their own entry that is waiting for review or was returned: it is
+   * submitted again (the tutor's comment stays until the next review). An approved entry is
+   * settled (409); the date rules are those of a new entry, within the same enrolment.
+   */
+  async resubmit(actor: Actor, entryId: string, dto: UpdateStudyEntryDto): Promise<StudyEntryView> {
+    return this.dataSource.transaction(async (em) => {
+      const rows: Array<
+        EnrolmentSpan & {
+          status: StudyEntryStatus;
+          date: string;
+          minutes: number;
+          kind: StudyKind;
+          reflection: string | null;
+        }
+      > = await em.query(
+        `SELECT e.id, sl.status, to_char(sl.studied_on, 'YYYY-MM-DD') AS date, sl.minutes, sl.kind,
+                sl.reflection,
+                to_char(e.enrolled_at AT TIME ZONE c.timezone, 'YYYY-MM-DD') AS from_day,
+                to_char(e.ended_at AT TIME ZONE c.timezone, 'YYYY-MM-DD') AS to_day,
+                to_char(now() AT TIME ZONE c.timezone, 'YYYY-MM-DD') AS today
+           FROM study_log_entries sl
+           JOIN enrolments e ON e.id = sl.enrolment_id
+           JOIN cohorts c ON c.id = e.cohort_id
+          WHERE sl.id = $1 AND e.student_id = $2
+            FOR NO KEY UPDATE OF sl`,
+        [entryId, actor.studentId],
+      );
+      const row = rows[0];
+      if (!row) throw new NotFoundError('Study log entry', entryId);
+      if (row.status === 'approved') {
+        throw new ConflictError('study_log_approved', 'An approved entry cannot be changed');
+      }
+      const next = {
+        date: dto.date ?? row.date,
+        minutes: dto.minutes ?? row.minutes,
+        kind: dto.kind ?? row.kind,
+        reflection: dto.reflection === undefined ? row.reflection : dto.reflection || null,
+      };
+      enrolmentOn([row], next.date);
+      await em.query(
+        `UPDATE study_log_entries
+            SET studied_on = $2, minutes = $3, kind = $4, reflection = $5, status = 'submitted',
+                reviewed_by_id = NULL, reviewed_at = NULL, updated_at = now()
+          WHERE id = $1`,
+        [entryId, next.date, next.minutes, next.kind, next.reflection],
+      );
+      await this.audit.record(em, actor, {
+        action: 'study_log.resubmitted',
+        entityType: 'study_log_entry',
+        entityId: entryId,
+        before: { status: row.status, date: row.date, minutes: row.minutes, kind: row.kind },
+        after: { status: 'submitted', date: next.date, minutes: next.minutes, kind: next.kind },
+      });
+      return this.one(em, entryId);
     });
   }
 
@@ -201,4 +244,27 @@ export class StudyLogService {
     const [row]: StudyEntryView[] = await em.query(`${VIEW_SQL} WHERE sl.id = $1`, [id]);
     return row;
   }
+}
+
+/**
+ * The enrolment a day of study belongs to: not in the future (the cohort's time zone), on or
+ * after the enrolment day and, once it has ended, on or before its end. 422 naming `date`.
+ */
+function enrolmentOn<T extends EnrolmentSpan>(spans: T[], date: string): T {
+  if (spans.every((s) => date > s.today)) {
+    throw new RuleViolationError('study_log_future_date', 'Study cannot be logged ahead', [
+      { field: 'date', message: `date must not be in the future (today is ${spans[0].today})` },
+    ]);
+  }
+  const span = spans.find((s) => s.from_day <= date && (s.to_day === null || date <= s.to_day));
+  if (!span) {
+    const s = spans[0];
+    const range = s.to_day ? `from ${s.from_day} to ${s.to_day}` : `from ${s.from_day}`;
+    throw new RuleViolationError(
+      'study_log_outside_enrolment',
+      'The date is outside the enrolment',
+      [{ field: 'date', message: `date must fall within your enrolment (${range})` }],
+    );
+  }
+  return span;
 }
