@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor';
 import { UuidParam } from '../common/uuid-param';
 import { HistoryImportQuery } from './dto/history-import.query';
 import { HistoryImportService } from './history-import.service';
+import { ImportBody } from '../infrastructure/http/body-parsing';
 
 @ApiTags('history-import')
 @Controller()
@@ -13,6 +14,7 @@ export class HistoryImportController {
 
   @Roles('admin')
   @Post('cohorts/:cohortId/history/import')
+  @ImportBody()
   @HttpCode(200)
   @ApiConsumes('text/csv')
   @ApiBody({

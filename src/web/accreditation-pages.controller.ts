@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ImportBody } from '../infrastructure/http/body-parsing';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../auth/access.decorators';
@@ -214,6 +215,7 @@ export class AccreditationPagesController {
 
   @Roles('admin')
   @Post('admin/cohorts/:cohortId/history')
+  @ImportBody()
   async historyImport(
     @CurrentActor() actor: Actor,
     @UuidParam('cohortId') cohortId: string,
