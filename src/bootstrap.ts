@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { ApiModule } from './api.module';
 import { AppConfig } from './infrastructure/config/app-config';
 import { BODY_LIMIT, limitBodies, parseJsonBodies } from './infrastructure/http/body-parsing';
+import { assertProductionSecrets } from './infrastructure/config/secret-strength';
+import { fastifyTrustProxy } from './infrastructure/config/trust-proxy';
 import { createValidationPipe } from './infrastructure/http/validation';
 import { mountQueueDashboard } from './notifications/queue-dashboard';
 import { registerWeb } from './web/web-setup';
@@ -17,8 +19,9 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
 /** Builds the HTTP application: used by main.ts, the local runner and the e2e tests alike. */
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
+  assertProductionSecrets(config);
   const adapter = new FastifyAdapter({
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: BODY_LIMIT,
     // Honour a caller's x-request-id when sane, otherwise mint one; pino reads the same header.
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
@@ -103,6 +106,7 @@ export async function startApi(config: AppConfig): Promise<NestFastifyApplicatio
 
 /** The worker: a Nest application context with no HTTP server. */
 export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
+  assertProductionSecrets(config);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     bufferLogs: true,
   });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { RedisEvictionRefused } from './infrastructure/queues/redis-eviction-check';
 import { exitOnConfigError, loadConfigFromEnvironment } from './infrastructure/config/app-config';
+import { assertProductionSecrets } from './infrastructure/config/secret-strength';
 import { closeOnSignals, startWorker } from './bootstrap';
 
 /** Worker entry point: runs the BullMQ processors and job schedulers, no HTTP. */
@@ -8,6 +9,7 @@ async function main() {
   let config;
   try {
     config = loadConfigFromEnvironment();
+    assertProductionSecrets(config);
   } catch (error) {
     exitOnConfigError(error);
   }

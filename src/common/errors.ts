@@ -35,11 +35,6 @@ export class NotFoundError extends DomainError {
   }
 }
 
-/** 403: the caller's role may not do this. */
-export class ForbiddenError extends DomainError {
-  readonly status = 403;
-}
-
 /** 409: duplicate, capacity, illegal state transition. */
 export class ConflictError extends DomainError {
   readonly status = 409;
@@ -48,4 +43,9 @@ export class ConflictError extends DomainError {
 /** 422: well-formed, but breaks a business rule. */
 export class RuleViolationError extends DomainError {
   readonly status = 422;
+}
+
+/** 410: the thing existed and is gone for good (e.g. an erased holder's certificate PDF). */
+export class GoneError extends DomainError {
+  readonly status = 410;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Environment, FileSystemLoader } from 'nunjucks';
+import { deriveKey } from '../auth/token-keys';
 import { AppConfig } from '../infrastructure/config/app-config';
 import { CSRF_COOKIE, csrfTokenFor, newCsrfSecret } from './csrf';
 import { fieldError, fieldId, FormError } from './forms';
@@ -79,6 +80,10 @@ export class PageRenderer {
       reply.request.cookies[CSRF_COOKIE] = secret;
       void reply.setCookie(CSRF_COOKIE, secret, cookieOptions(this.config));
     }
-    return csrfTokenFor(this.config.JWT_SECRET, secret);
+    return csrfTokenFor(
+      deriveKey(this.config.JWT_SECRET, 'csrf'),
+      secret,
+      this.session.sessionIdOf(reply.request),
+    );
   }
 }

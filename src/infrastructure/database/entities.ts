@@ -1,7 +1,9 @@
 import { AssessmentResult } from '../../assessments/assessment-result.entity';
+import { AuthSession } from '../../auth/auth-session.entity';
 import { AttendanceRecord } from '../../attendance/attendance-record.entity';
 import { AuditEvent } from '../../audit/audit-event.entity';
 import { Certificate } from '../../certificates/certificate.entity';
+import { CertificateReissue } from '../../certificates/certificate-reissue.entity';
 import { Block } from '../../cohorts/block.entity';
 import { Cohort } from '../../cohorts/cohort.entity';
 import { CompletionDecision } from '../../completion/completion-decision.entity';
@@ -20,9 +22,11 @@ import { User } from '../../users/user.entity';
 export const entities = [
   AssessmentResult,
   AttendanceRecord,
+  AuthSession,
   AuditEvent,
   Block,
   Certificate,
+  CertificateReissue,
   Cohort,
   CompletionDecision,
   Course,
