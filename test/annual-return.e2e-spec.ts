@@ -135,11 +135,20 @@ describe('annual return: GET /reports/annual-return', () => {
       .set(bearer(admin))
       .send({ reason: 'Moved trust' });
     expect(withdrawn.status).toBe(200);
-    const evaluated = await t
-      .http()
-      .post(`/api/v1/cohorts/${cohort.id}/completion/evaluate`)
-      .set(bearer(admin));
-    expect(evaluated.status).toBe(200);
+    // The cohort is still running (a session is to come), so the board decides by override.
+    for (const [i, outcome] of [
+      [0, 'completed'],
+      [1, 'completed'],
+      [2, 'not_completed'],
+      [3, 'not_completed'],
+    ] as const) {
+      const decided = await t
+        .http()
+        .post(`/api/v1/enrolments/${enrolments[i]}/completion`)
+        .set(bearer(admin))
+        .send({ outcome, reason: 'Decided by the exam board' });
+      expect(decided.status).toBe(200);
+    }
     await makeCertificate(t.db, enrolments[0], 'issued');
     await makeCertificate(t.db, enrolments[5], 'revoked');
   });
