@@ -28,6 +28,9 @@ import { ReportsModule } from './reports/reports.module';
 import { VerifyPageModule } from './certificates/verify-page.module';
 import { WebModule } from './web/web.module';
 import { CalendarFeedModule } from './sessions/calendar-feed.module';
+import { StudyLogModule } from './study-log/study-log.module';
+import { AwardsModule } from './awards/awards.module';
+import { HistoryImportModule } from './history-import/history-import.module';
 
 /** Feature modules whose controllers live under /api/v1. */
 export const API_V1_MODULES = [
@@ -47,6 +50,9 @@ export const API_V1_MODULES = [
   CertificatesModule,
   NotificationsModule,
   ReportsModule,
+  StudyLogModule,
+  AwardsModule,
+  HistoryImportModule,
 ];
 
 /** Root module of the HTTP API process. It produces jobs; it never consumes them. */

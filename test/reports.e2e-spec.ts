@@ -233,6 +233,8 @@ const FIXED_LEADING = [
   'Attendance %',
   'Commitment %',
   'Attended contact hours',
+  'Approved independent hours',
+  'Seated on',
 ];
 const FIXED_TRAILING = [
   'Completion decision',
@@ -240,6 +242,12 @@ const FIXED_TRAILING = [
   'Overridden',
   'Certificate serial',
   'Certificate status',
+  'Awarding body',
+  'Award title',
+  'Award level',
+  'Award credits',
+  'Award result',
+  'Award conferred on',
 ];
 const COHORT_A_HEADERS = [
   ...FIXED_LEADING,

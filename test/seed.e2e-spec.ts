@@ -91,7 +91,7 @@ describe('demo seed', () => {
 
   it('reports what it seeded and how long it took', () => {
     expect(logs.join('\n')).toMatch(
-      /seeded course POD with 5 cohorts, 354 students, 355 enrolments, 200 sessions, \d+ attendance records in [\d.]+ s/,
+      /seeded course POD with 5 cohorts, 354 students, 355 enrolments \(cohorts 1 to 3 through the history import\), 200 sessions, \d+ attendance records in [\d.]+ s/,
     );
   });
 
@@ -127,6 +127,52 @@ describe('demo seed', () => {
     expect(row.end).toMatch(/^2017-10/);
     expect(row.completed).toBeGreaterThanOrEqual(60);
     expect(row.completed).toBeLessThan(70);
+  });
+
+  it('loads cohorts 1 to 3 through the history import: imported decisions, paper certificates', async () => {
+    const rows = await t.db.query(
+      `SELECT ch.number,
+              (SELECT count(*)::int FROM completion_decisions d JOIN enrolments e ON e.id = d.enrolment_id
+                WHERE e.cohort_id = ch.id AND NOT d.imported) AS not_imported,
+              (SELECT count(*)::int FROM enrolments e WHERE e.cohort_id = ch.id AND e.status = 'completed') AS completed,
+              (SELECT count(*)::int FROM certificates c WHERE c.cohort_id = ch.id AND c.on_paper AND length(c.pdf) = 0) AS paper,
+              (SELECT count(*)::int FROM audit_events a WHERE a.entity_id = ch.id AND a.action = 'history.imported') AS imports
+         FROM cohorts ch JOIN courses c ON c.id = ch.course_id
+        WHERE c.code = 'POD' ORDER BY ch.number`,
+    );
+    for (const row of rows.slice(0, 3)) {
+      expect(row).toEqual({ ...row, not_imported: 0, paper: row.completed, imports: 1 });
+      expect(row.completed).toBeGreaterThan(60);
+    }
+    expect(rows.slice(3).map((r: { imports: number }) => r.imports)).toEqual([0, 0]);
+    const [link] = await t.db.query(
+      `SELECT f.transferred_to_id = t.id AS linked FROM enrolments t
+         JOIN enrolments f ON f.id = t.transferred_from_id
+        WHERE t.cohort_id = $1`,
+      [await cohortId(4)],
+    );
+    expect(link).toEqual({ linked: true });
+  });
+
+  it('gives the live cohorts study logs: cohort 4 near the target, cohort 5 under way with entries to review', async () => {
+    const rows = await t.db.query(
+      `SELECT ch.number,
+              round(avg(x.approved) / 60)::int AS mean_approved_hours,
+              sum(x.pending)::int AS pending_minutes
+         FROM (SELECT e.cohort_id,
+                      COALESCE(sum(sl.minutes) FILTER (WHERE sl.status = 'approved'), 0) AS approved,
+                      COALESCE(sum(sl.minutes) FILTER (WHERE sl.status = 'submitted'), 0) AS pending
+                 FROM enrolments e LEFT JOIN study_log_entries sl ON sl.enrolment_id = e.id
+                WHERE e.status = 'enrolled' GROUP BY e.id) x
+         JOIN cohorts ch ON ch.id = x.cohort_id
+        GROUP BY ch.number ORDER BY ch.number`,
+    );
+    expect(rows.map((r: { number: number }) => r.number)).toEqual([4, 5]);
+    expect(rows[0].mean_approved_hours).toBeGreaterThan(90);
+    expect(rows[0].mean_approved_hours).toBeLessThan(160);
+    expect(rows[1].mean_approved_hours).toBeGreaterThan(3);
+    expect(rows[1].mean_approved_hours).toBeLessThan(40);
+    expect(rows[1].pending_minutes).toBeGreaterThan(0);
   });
 
   it('stores decision facts that match the registers they were taken on', async () => {

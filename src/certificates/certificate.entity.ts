@@ -80,6 +80,13 @@ export class Certificate {
   @Column({ type: 'bytea', select: false })
   pdf: Buffer;
 
+  /**
+   * Issued on paper before this system and recorded by the history import: no PDF was rendered
+   * here (`pdf` is empty), the serial and issue date are the paper's.
+   */
+  @Column({ type: 'boolean', default: false })
+  onPaper: boolean;
+
   @Column({ type: 'char', length: 64 })
   sha256: string;
 

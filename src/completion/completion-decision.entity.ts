@@ -51,6 +51,10 @@ export class CompletionDecision {
   @Column({ type: 'varchar', length: 1000, nullable: true })
   reason: string | null;
 
+  /** True when the decision came in with a past cohort's history (taken before this system). */
+  @Column({ type: 'boolean', default: false })
+  imported: boolean;
+
   /** Null when the system decided. */
   @Column({ type: 'uuid', nullable: true })
   decidedById: string | null;

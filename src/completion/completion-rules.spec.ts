@@ -127,6 +127,35 @@ describe('evaluateRule', () => {
   });
 
   it.each([
+    ['exactly 120 approved hours passes', 7200, true, 120],
+    ['one minute short fails', 7199, false, 120],
+    ['more than the target passes', 9000, true, 150],
+    ['nothing approved fails', 0, false, 0],
+    ['no log at all (no facts) fails', undefined, false, 0],
+    ['119.95 hours shows 120 but fails', 7197, false, 120],
+  ])('min_independent_hours: %s', (_name, approved, passed, actual) => {
+    expect(
+      evaluateRule(
+        { type: 'min_independent_hours', value: 120 },
+        facts({ attendedMinutes: 4000, eligibleMinutes: 4000, approvedStudyMinutes: approved }),
+      ),
+    ).toEqual({ type: 'min_independent_hours', required: 120, actual, passed });
+  });
+
+  it.each([
+    ['a fractional target is met exactly', 90, 1.5, true],
+    ['a fractional target one minute short', 89, 1.5, false],
+    ['a zero target is always met', 0, 0, true],
+  ])('min_independent_hours: %s', (_name, approved, value, passed) => {
+    expect(
+      evaluateRule(
+        { type: 'min_independent_hours', value },
+        facts({ approvedStudyMinutes: approved }),
+      ).passed,
+    ).toBe(passed);
+  });
+
+  it.each([
     ['every block at or over 50% passes', [block('a', 150, 300), block('b', 300, 300)], true, 50],
     ['one block under 50% fails', [block('a', 149, 300), block('b', 300, 300)], false, 49.7],
     [

@@ -8,6 +8,8 @@ export type CompletionRule =
   | { type: 'min_attendance_percent'; value: number }
   | { type: 'min_contact_hours'; value: number }
   | { type: 'min_block_attendance_percent'; value: number }
+  /** Approved independent study (the study log), in hours. */
+  | { type: 'min_independent_hours'; value: number }
   /** `codes` omitted: every required assessment of the course. */
   | { type: 'assessments_passed'; codes?: string[] };
 
@@ -17,6 +19,7 @@ export const COMPLETION_RULE_TYPES: readonly CompletionRuleType[] = [
   'min_contact_hours',
   'min_block_attendance_percent',
   'assessments_passed',
+  'min_independent_hours',
 ];
 
 /** Minutes over the eligible sessions (ended, and started on or after the enrolment date). */
@@ -36,6 +39,12 @@ export interface CompletionFacts extends MinuteFacts {
   /** Latest outcome per assessment code. */
   assessments: Record<string, 'pass' | 'refer' | 'fail'>;
   requiredAssessmentCodes: string[];
+  /**
+   * Approved minutes of the independent study log. Present only when the rules include
+   * `min_independent_hours`, so that decisions of cohorts without the rule keep the facts
+   * they were stored with (a re-run on unchanged facts stores nothing new).
+   */
+  approvedStudyMinutes?: number;
 }
 
 export interface RuleResult {
@@ -169,6 +178,15 @@ export function evaluateRule(rule: CompletionRule, facts: CompletionFacts): Rule
         required: rule.value,
         actual: percents.length > 0 ? Math.min(...percents) : null,
         passed: measured.every((b) => meetsPercent(b, rule.value)),
+      };
+    }
+    case 'min_independent_hours': {
+      const minutes = facts.approvedStudyMinutes ?? 0;
+      return {
+        type: rule.type,
+        required: rule.value,
+        actual: round1(minutes / 60),
+        passed: minutes >= rule.value * 60,
       };
     }
     case 'assessments_passed': {

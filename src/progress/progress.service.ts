@@ -19,6 +19,7 @@ import {
 import type { AssessmentDefinition } from '../courses/course.entity';
 import type { AssessmentOutcome } from '../assessments/assessment-result.entity';
 import { SEATED_STATUSES, type EnrolmentStatus } from '../enrolments/enrolment.entity';
+import { studyMinutesJoin } from '../study-log/study-hours.query';
 import {
   measuresQuery,
   MeasuresOptions,
@@ -65,6 +66,8 @@ export interface ProgressView {
     outcome: AssessmentOutcome | null;
     attempt: number | null;
   }>;
+  /** The study log: approved hours count, pending ones await a tutor; target from the course. */
+  independentStudy: { approvedHours: number; pendingHours: number; targetHours: number };
   rules: RuleResult[];
   /** Whether every completion rule holds on today's facts (the decision is taken on evaluation). */
   meetsCompletionRules: boolean;
@@ -98,6 +101,9 @@ interface ContextRow extends MeasuresRow {
   certificate: { id: string; serial: string; status: CertificateStatus } | null;
   has_certificate: boolean;
   overridden: boolean;
+  approved_study_minutes: number;
+  pending_study_minutes: number;
+  independent_target: number;
 }
 
 const hours = (minutes: number) => round1(minutes / 60);
@@ -203,12 +209,16 @@ export class ProgressService {
                 ORDER BY (ce.status = 'issued') DESC, ce.issued_at DESC LIMIT 1) AS certificate,
               EXISTS (SELECT 1 FROM certificates ce WHERE ce.enrolment_id = e.id) AS has_certificate,
               COALESCE((SELECT d.override FROM completion_decisions d WHERE d.enrolment_id = e.id
-                         ORDER BY d.decided_at DESC, d.id DESC LIMIT 1), false) AS overridden
+                         ORDER BY d.decided_at DESC, d.id DESC LIMIT 1), false) AS overridden,
+              study.approved_minutes AS approved_study_minutes,
+              study.pending_minutes AS pending_study_minutes,
+              co.targets_independent_hours AS independent_target
          FROM m
          JOIN enrolments e ON e.id = m.enrolment_id
          JOIN students st ON st.id = e.student_id
          JOIN cohorts c ON c.id = e.cohort_id
          JOIN courses co ON co.id = c.course_id
+         ${studyMinutesJoin('e.id')}
         ORDER BY c.start_date, st.family_name, st.given_name, e.id`,
       m.params,
     );
@@ -222,15 +232,18 @@ export class ProgressService {
       outcomes[r.code] = r.outcome;
       attempts[r.code] = r.attempt;
     }
+    const rules = row.completion_rules ?? [];
     const facts = {
       ...minuteFacts(row),
+      ...(rules.some((r) => r.type === 'min_independent_hours')
+        ? { approvedStudyMinutes: row.approved_study_minutes }
+        : {}),
       blocks: row.blocks,
       assessments: outcomes,
       requiredAssessmentCodes: row.definitions.filter((d) => d.required).map((d) => d.code),
       sessionsEligible: row.sessions_eligible,
       sessionsAttended: row.sessions_attended,
     };
-    const rules = row.completion_rules ?? [];
     const evaluation = evaluateCompletion(rules, facts);
     const outlook = outlookFacts(row);
     const risk = isAtRisk(
@@ -272,6 +285,11 @@ export class ProgressService {
         outcome: outcomes[d.code] ?? null,
         attempt: attempts[d.code] ?? null,
       })),
+      independentStudy: {
+        approvedHours: hours(row.approved_study_minutes),
+        pendingHours: hours(row.pending_study_minutes),
+        targetHours: row.independent_target,
+      },
       rules: evaluation.results,
       meetsCompletionRules: evaluation.passed,
       atRisk: risk.atRisk,

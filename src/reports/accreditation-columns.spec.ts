@@ -25,6 +25,8 @@ const row: AccreditationRow = {
   attendancePercent: 83.3,
   commitmentPercent: 90,
   attendedHours: 102,
+  approvedIndependentHours: 121.5,
+  seatedOn: '2018-01-02',
   blockPercents: [100, null, 66.7],
   assessments: { ESSAY: 'pass', PRACTICE: 'refer' },
   completionDecision: 'completed',
@@ -32,6 +34,12 @@ const row: AccreditationRow = {
   overridden: false,
   certificateSerial: 'POD-C4-0007',
   certificateStatus: 'issued',
+  awardingBody: 'London South Bank University',
+  awardTitle: '=Postgraduate Certificate',
+  awardLevel: 7,
+  awardCredits: 60,
+  awardResult: 'merit',
+  awardConferredOn: '2018-12-20',
 };
 
 describe('accreditation columns', () => {
@@ -73,6 +81,8 @@ describe('accreditation columns', () => {
       'Attendance %': 83.3,
       'Commitment %': 90,
       'Attended contact hours': 102,
+      'Approved independent hours': 121.5,
+      'Seated on': '2018-01-02',
       'Block 1 %': 100,
       'Block 2 %': null,
       'Block 3 %': 66.7,
@@ -85,6 +95,12 @@ describe('accreditation columns', () => {
       Overridden: 'no',
       'Certificate serial': 'POD-C4-0007',
       'Certificate status': 'issued',
+      'Awarding body': 'London South Bank University',
+      'Award title': `'=Postgraduate Certificate`,
+      'Award level': 7,
+      'Award credits': 60,
+      'Award result': 'merit',
+      'Award conferred on': '2018-12-20',
     });
   });
 

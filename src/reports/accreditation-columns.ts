@@ -28,6 +28,12 @@ export interface AccreditationRow {
   attendancePercent: number | null;
   commitmentPercent: number | null;
   attendedHours: number;
+  /** Approved minutes of the independent study log / 60, one decimal. */
+  approvedIndependentHours: number;
+  /** The exact approved minutes behind approvedIndependentHours (not a column: for the rule). */
+  approvedIndependentMinutes?: number;
+  /** When the enrolment took a place (YYYY-MM-DD); null for one that never did. */
+  seatedOn: string | null;
   /** Attendance % of each block of the cohort, in block order; null where nothing is measurable. */
   blockPercents: Array<number | null>;
   /** Latest outcome per assessment code. */
@@ -37,6 +43,13 @@ export interface AccreditationRow {
   overridden: boolean | null;
   certificateSerial: string | null;
   certificateStatus: string | null;
+  /** The university award as recorded (a separate credential from the certificate). */
+  awardingBody: string | null;
+  awardTitle: string | null;
+  awardLevel: number | null;
+  awardCredits: number | null;
+  awardResult: string | null;
+  awardConferredOn: string | null;
 }
 
 /** What varies between exports: the course's assessment codes and the most blocks any cohort has. */
@@ -86,6 +99,13 @@ const LEADING: ReportColumn[] = [
     width: 11,
     value: num((r) => r.attendedHours),
   },
+  {
+    header: 'Approved independent hours',
+    kind: 'number',
+    width: 11,
+    value: num((r) => r.approvedIndependentHours),
+  },
+  { header: 'Seated on', kind: 'text', width: 12, value: text((r) => r.seatedOn) },
 ];
 
 const TRAILING: ReportColumn[] = [
@@ -113,6 +133,17 @@ const TRAILING: ReportColumn[] = [
     kind: 'text',
     width: 12,
     value: text((r) => r.certificateStatus),
+  },
+  { header: 'Awarding body', kind: 'text', width: 30, value: text((r) => r.awardingBody) },
+  { header: 'Award title', kind: 'text', width: 40, value: text((r) => r.awardTitle) },
+  { header: 'Award level', kind: 'number', width: 8, value: num((r) => r.awardLevel) },
+  { header: 'Award credits', kind: 'number', width: 8, value: num((r) => r.awardCredits) },
+  { header: 'Award result', kind: 'text', width: 12, value: text((r) => r.awardResult) },
+  {
+    header: 'Award conferred on',
+    kind: 'text',
+    width: 12,
+    value: text((r) => r.awardConferredOn),
   },
 ];
 

@@ -1,6 +1,7 @@
 import { cohortStatusSql } from '../cohorts/cohort-status';
 import { SEATED_SQL_LIST, SEATED_STATUSES } from '../enrolments/enrolment.entity';
 import { measuresQuery } from '../progress/measures.query';
+import { studyMinutesJoin } from '../study-log/study-hours.query';
 import {
   sqlAttendancePercent,
   sqlAttendanceRatio,
@@ -49,6 +50,9 @@ SELECT c.number AS "cohortNumber",
        ${sqlAttendancePercent('m.attended_minutes', 'm.eligible_minutes', 'm.excused_minutes')} AS "attendancePercent",
        ${sqlCommitmentPercent('m.attended_minutes', 'm.eligible_minutes', 'm.excused_minutes')} AS "commitmentPercent",
        ${sqlHours('m.attended_minutes')} AS "attendedHours",
+       ${sqlHours('study.approved_minutes')} AS "approvedIndependentHours",
+       study.approved_minutes AS "approvedIndependentMinutes",
+       to_char(e.seated_at AT TIME ZONE c.timezone, 'YYYY-MM-DD') AS "seatedOn",
        (SELECT COALESCE(json_agg(${blockPercent} ORDER BY x.ord), '[]'::json)
           FROM json_array_elements(m.blocks) WITH ORDINALITY AS x(block, ord)) AS "blockPercents",
        (SELECT COALESCE(json_object_agg(ar.assessment_code, ar.outcome), '{}'::json)
@@ -57,11 +61,19 @@ SELECT c.number AS "cohortNumber",
        to_char(d.decided_at AT TIME ZONE c.timezone, 'YYYY-MM-DD') AS "decidedOn",
        d.override AS overridden,
        cert.serial AS "certificateSerial",
-       cert.status AS "certificateStatus"
+       cert.status AS "certificateStatus",
+       aw.awarding_body AS "awardingBody",
+       aw.title AS "awardTitle",
+       aw.level AS "awardLevel",
+       aw.credits AS "awardCredits",
+       aw.result AS "awardResult",
+       to_char(aw.conferred_on, 'YYYY-MM-DD') AS "awardConferredOn"
   FROM (${m.sql}) m
   JOIN enrolments e ON e.id = m.enrolment_id
   JOIN cohorts c ON c.id = e.cohort_id
   JOIN students st ON st.id = e.student_id
+  ${studyMinutesJoin('e.id')}
+  LEFT JOIN university_awards aw ON aw.enrolment_id = e.id
   LEFT JOIN LATERAL (
     SELECT cd.outcome, cd.decided_at, cd.override FROM completion_decisions cd
      WHERE cd.enrolment_id = e.id ORDER BY cd.decided_at DESC, cd.id DESC LIMIT 1) d ON true

@@ -1,7 +1,11 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { DataSource, EntityManager } from 'typeorm';
+import { SYSTEM_ACTOR } from '../auth/actor';
 import { hashPassword } from '../auth/passwords';
+import { AuditService } from '../audit/audit.service';
+import { HistoryImportService } from '../history-import/history-import.service';
+import { ProgressService } from '../progress/progress.service';
 import { ConfigError, processEnvironment } from '../infrastructure/config/app-config';
 import { buildDataSourceOptions } from '../infrastructure/database/database-options';
 import {
@@ -12,6 +16,8 @@ import {
   type DemoLogin,
   demoId,
 } from './demo-data';
+import { demoHistoryCsv } from './demo-history-csv';
+import { demoStudyLog } from './demo-study-log';
 import { processNodeEnv, seedConfig } from './seed-cli';
 
 export { DEMO_LOGINS } from './demo-data';
@@ -86,14 +92,15 @@ async function seed(ds: DataSource, log: Log, options: SeedOptions, onlyIfEmpty:
     hashPassword(DEMO_LOGINS.tutor.password),
     hashPassword(DEMO_LOGINS.student.password),
   ]);
-  const data = buildDemoData(options.now ?? new Date());
+  const now = options.now ?? new Date();
+  const data = buildDemoData(now);
   const [admin, tutor, student] = await hashing;
   const hashes: Record<DemoLogin, string> = { admin, tutor, student };
   const t1 = performance.now();
   const counts = await ds.transaction(async (em) => {
     await em.query(SEED_LOCK);
     if (onlyIfEmpty && (await podExists(em))) return null;
-    return applyDemo(em, data, hashes);
+    return applyDemo(em, data, hashes, historyImporter(ds), now);
   });
   if (!counts) {
     log('Demo data: a POD course exists, nothing to seed');
@@ -106,8 +113,9 @@ async function seed(ds: DataSource, log: Log, options: SeedOptions, onlyIfEmpty:
   const s = (from: number, to = performance.now()) => ((to - from) / 1000).toFixed(1);
   log(
     `Demo data: seeded course POD with ${counts.cohorts} cohorts, ${counts.students} students, ` +
-      `${counts.enrolments} enrolments, ${counts.sessions} sessions, ` +
-      `${counts.attendance_records} attendance records in ${s(t0)} s ` +
+      `${counts.enrolments + (counts.history_enrolments ?? 0)} enrolments (cohorts 1 to 3 ` +
+      `through the history import), ${counts.sessions} sessions, ` +
+      `${counts.attendance_records + (counts.history_attendanceRecords ?? 0)} attendance records in ${s(t0)} s ` +
       `(building and hashing ${s(t0, t1)} s, database ${s(t1)} s)`,
   );
   return { outcome: 'seeded' as const, counts };
@@ -125,10 +133,17 @@ async function podExists(db: Pick<DataSource, 'query'>): Promise<boolean> {
  * email afterwards: one that already existed (e.g. the admin created from ADMIN_EMAIL at boot)
  * keeps its own id, and the rows that point at it use that id.
  */
+/** The history import service as the API runs it, outside Nest (the seed has no application). */
+function historyImporter(ds: DataSource): HistoryImportService {
+  return new HistoryImportService(ds, new AuditService(ds), new ProgressService(ds));
+}
+
 async function applyDemo(
   em: EntityManager,
   data: DemoData,
   hashes: Record<DemoLogin, string>,
+  importer: HistoryImportService,
+  now: Date,
 ): Promise<SeedCounts> {
   const counts: SeedCounts = {};
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -216,9 +231,55 @@ async function applyDemo(
     location: ['text', (r) => r.location],
     mandatory: ['boolean', (r) => r.mandatory],
   });
-  // Transfer links point both ways inside this one statement; the foreign keys are checked
-  // at its end, when both rows exist.
-  counts.enrolments = await insertRows(em, 'enrolments', data.enrolments, {
+  // The finished cohorts (1 to 3) ran before the system: they come in through the history
+  // import, as an installation's own past cohorts would, each once (an import fills an empty
+  // cohort). The later cohorts' rows are inserted directly below.
+  const past = data.cohorts.filter((ch) => ch.status === 'completed');
+  const pastIds = new Set(past.map((ch) => ch.id));
+  const live = <T extends { enrolmentId: string }>(rows: readonly T[]) =>
+    rows.filter((r) => !pastEnrolment.has(r.enrolmentId));
+  const pastEnrolment = new Set(
+    data.enrolments.filter((e) => pastIds.has(e.cohortId)).map((e) => e.id),
+  );
+  for (const ch of past) {
+    const [{ n }] = await em.query<Array<{ n: number }>>(
+      'SELECT count(*)::int AS n FROM enrolments WHERE cohort_id = $1',
+      [ch.id],
+    );
+    if (n > 0) continue;
+    const imported = await importer.importWith(
+      em,
+      SYSTEM_ACTOR,
+      ch.id,
+      demoHistoryCsv(data, ch.number),
+    );
+    if (imported.errors.length) {
+      throw new Error(`Demo cohort ${ch.number} history: ${JSON.stringify(imported.errors)}`);
+    }
+    for (const [key, value] of Object.entries(imported)) {
+      if (typeof value === 'number')
+        counts[`history_${key}`] = (counts[`history_${key}`] ?? 0) + value;
+    }
+  }
+  // A transfer out of a past cohort points at the enrolment the import created.
+  const importedIds = new Map(
+    (
+      await em.query<Array<{ id: string; student_id: string; cohort_id: string }>>(
+        'SELECT id, student_id, cohort_id FROM enrolments WHERE cohort_id = ANY($1::uuid[])',
+        [[...pastIds]],
+      )
+    ).map((e) => [`${e.student_id}:${e.cohort_id}`, e.id]),
+  );
+  const demoEnrolments = new Map(data.enrolments.map((e) => [e.id, e]));
+  const resolveEnrolment = (id: string | null) => {
+    const e = id ? demoEnrolments.get(id) : undefined;
+    if (!e || !pastIds.has(e.cohortId)) return id;
+    return importedIds.get(`${studentId(e.studentId)}:${e.cohortId}`) ?? null;
+  };
+  const liveEnrolments = data.enrolments.filter((e) => !pastIds.has(e.cohortId));
+  // Transfer links between live cohorts point both ways inside this one statement; the foreign
+  // keys are checked at its end, when both rows exist.
+  counts.enrolments = await insertRows(em, 'enrolments', liveEnrolments, {
     id: ['uuid', (r) => r.id],
     student_id: ['uuid', (r) => studentId(r.studentId)],
     cohort_id: ['uuid', (r) => r.cohortId],
@@ -230,10 +291,17 @@ async function applyDemo(
     seated_at: ['timestamptz', (r) => iso(r.seatedAt)],
     ended_at: ['timestamptz', (r) => iso(r.endedAt)],
     reason: ['text', (r) => r.reason],
-    transferred_from_id: ['uuid', (r) => r.transferredFromId],
+    transferred_from_id: ['uuid', (r) => resolveEnrolment(r.transferredFromId)],
     transferred_to_id: ['uuid', (r) => r.transferredToId],
   });
-  counts.attendance_records = await insertRows(em, 'attendance_records', data.attendance, {
+  await em.query(
+    `UPDATE enrolments p SET transferred_to_id = e.id
+       FROM enrolments e
+      WHERE e.transferred_from_id = p.id AND p.cohort_id = ANY($1::uuid[])
+        AND p.transferred_to_id IS NULL`,
+    [[...pastIds]],
+  );
+  counts.attendance_records = await insertRows(em, 'attendance_records', live(data.attendance), {
     id: ['uuid', (r) => r.id],
     session_id: ['uuid', (r) => r.sessionId],
     enrolment_id: ['uuid', (r) => r.enrolmentId],
@@ -243,7 +311,7 @@ async function applyDemo(
     marked_by_id: ['uuid', (r) => userId(r.markedById)],
     marked_at: ['timestamptz', (r) => iso(r.markedAt)],
   });
-  counts.assessment_results = await insertRows(em, 'assessment_results', data.assessments, {
+  counts.assessment_results = await insertRows(em, 'assessment_results', live(data.assessments), {
     id: ['uuid', (r) => r.id],
     enrolment_id: ['uuid', (r) => r.enrolmentId],
     assessment_code: ['text', (r) => r.assessmentCode],
@@ -254,7 +322,7 @@ async function applyDemo(
     recorded_by_id: ['uuid', (r) => userId(r.recordedById)],
     recorded_at: ['timestamptz', (r) => iso(r.recordedAt)],
   });
-  counts.completion_decisions = await insertRows(em, 'completion_decisions', data.decisions, {
+  counts.completion_decisions = await insertRows(em, 'completion_decisions', live(data.decisions), {
     id: ['uuid', (r) => r.id],
     enrolment_id: ['uuid', (r) => r.enrolmentId],
     outcome: ['text', (r) => r.outcome],
@@ -265,6 +333,19 @@ async function applyDemo(
     reason: ['text', (r) => r.reason],
     decided_by_id: ['uuid', (r) => (r.decidedById ? userId(r.decidedById) : null)],
     decided_at: ['timestamptz', (r) => iso(r.decidedAt)],
+  });
+  counts.study_log_entries = await insertRows(em, 'study_log_entries', demoStudyLog(data, now), {
+    id: ['uuid', (r) => r.id],
+    enrolment_id: ['uuid', (r) => r.enrolmentId],
+    studied_on: ['date', (r) => r.studiedOn],
+    minutes: ['int', (r) => r.minutes],
+    kind: ['text', (r) => r.kind],
+    reflection: ['text', (r) => r.reflection],
+    status: ['text', (r) => r.status],
+    review_comment: ['text', (r) => r.reviewComment],
+    reviewed_by_id: ['uuid', (r) => (r.reviewedById ? userId(r.reviewedById) : null)],
+    reviewed_at: ['timestamptz', (r) => iso(r.reviewedAt)],
+    created_at: ['timestamptz', (r) => iso(r.createdAt)],
   });
   // One audit event for the whole set (its id is fixed too, so a re-run adds none).
   const audit = { ...counts };

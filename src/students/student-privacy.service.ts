@@ -24,6 +24,8 @@ export interface StudentExport {
   /** Metadata only: the PDF bytes are not part of the export. */
   certificates: Row[];
   riskStates: Row[];
+  studyLog: Row[];
+  universityAwards: Row[];
   notifications: Row[];
   auditEvents: Row[];
 }
@@ -152,6 +154,14 @@ export class StudentPrivacyService {
           WHERE enrolment_id = ANY($1::uuid[])`,
         [ids.enrolments, pseudonym],
       );
+      // The study log keeps its dates, minutes, kinds and review status for accreditation; the
+      // reflections and tutors' comments are the student's (and about the student) in free text.
+      await em.query(
+        `UPDATE study_log_entries SET reflection = NULL, review_comment = NULL
+          WHERE enrolment_id = ANY($1::uuid[])
+            AND (reflection IS NOT NULL OR review_comment IS NOT NULL)`,
+        [ids.enrolments],
+      );
       const [, logins]: [unknown, number] = await em.query(
         'DELETE FROM users WHERE student_id = $1',
         [studentId],
@@ -221,6 +231,8 @@ export class StudentPrivacyService {
       completionDecisions,
       certificates,
       riskStates,
+      studyLog,
+      universityAwards,
       notifications,
       auditEvents,
     ] = await Promise.all([
@@ -284,6 +296,21 @@ export class StudentPrivacyService {
         [ids.enrolments],
       ),
       query(
+        `SELECT id, enrolment_id AS "enrolmentId", to_char(studied_on, 'YYYY-MM-DD') AS date,
+                minutes, kind, reflection, status, review_comment AS "reviewComment",
+                reviewed_at AS "reviewedAt", created_at AS "createdAt"
+           FROM study_log_entries WHERE enrolment_id = ANY($1::uuid[])
+          ORDER BY studied_on, created_at, id`,
+        [ids.enrolments],
+      ),
+      query(
+        `SELECT enrolment_id AS "enrolmentId", awarding_body AS "awardingBody", title, level,
+                credits, result, to_char(conferred_on, 'YYYY-MM-DD') AS "conferredOn",
+                recorded_at AS "recordedAt"
+           FROM university_awards WHERE enrolment_id = ANY($1::uuid[])`,
+        [ids.enrolments],
+      ),
+      query(
         `SELECT id, kind, recipient, subject, body_text AS "bodyText",
                 (SELECT COALESCE(json_agg(a->>'filename'), '[]') FROM jsonb_array_elements(attachments) a)
                   AS "attachmentNames",
@@ -313,6 +340,8 @@ export class StudentPrivacyService {
       completionDecisions,
       certificates,
       riskStates,
+      studyLog,
+      universityAwards,
       notifications,
       auditEvents,
     };
@@ -330,7 +359,8 @@ export class StudentPrivacyService {
                     UNION ALL SELECT id FROM attendance_records WHERE enrolment_id IN (SELECT id FROM e)
                     UNION ALL SELECT id FROM assessment_results WHERE enrolment_id IN (SELECT id FROM e)
                     UNION ALL SELECT id FROM completion_decisions WHERE enrolment_id IN (SELECT id FROM e)
-                    UNION ALL SELECT id FROM certificates WHERE enrolment_id IN (SELECT id FROM e))
+                    UNION ALL SELECT id FROM certificates WHERE enrolment_id IN (SELECT id FROM e)
+                    UNION ALL SELECT id FROM study_log_entries WHERE enrolment_id IN (SELECT id FROM e))
                 AS others`,
       [studentId],
     );

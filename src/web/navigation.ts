@@ -15,11 +15,13 @@ export const NAVIGATION: Record<Role, readonly NavigationItem[]> = {
     { text: 'Cohorts', href: '/admin' },
     { text: 'Import students', href: '/admin/students/import' },
     { text: 'Certificates', href: '/admin/certificates' },
+    { text: 'Annual return', href: '/admin/annual-return' },
   ],
   tutor: [{ text: 'Your cohorts', href: '/tutor' }],
   student: [
     { text: 'Your progress', href: '/progress' },
     { text: 'Your timetable', href: '/timetable' },
+    { text: 'Your study', href: '/study-log' },
   ],
 };
 

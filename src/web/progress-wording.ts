@@ -56,6 +56,12 @@ export function ruleLine(result: RuleResult, assessments: AssessmentTitle[]): Ru
           : 'no block has been counted yet';
       return { text: `${need} — ${actual}`, passed };
     }
+    case 'min_independent_hours': {
+      const need = `Log at least ${formatHours(result.required)} of approved independent study`;
+      const actual =
+        typeof result.actual === 'number' ? `you have ${formatHours(result.actual)}` : 'none yet';
+      return { text: `${need} — ${actual}`, passed };
+    }
     case 'assessments_passed': {
       const required = Array.isArray(result.required) ? result.required : [];
       const done = new Set(Array.isArray(result.actual) ? result.actual : []);

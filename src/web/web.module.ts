@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AssessmentsModule } from '../assessments/assessments.module';
 import { AttendanceModule } from '../attendance/attendance.module';
+import { AwardsModule } from '../awards/awards.module';
+import { HistoryImportModule } from '../history-import/history-import.module';
+import { StudyLogModule } from '../study-log/study-log.module';
+import { AccreditationPagesController } from './accreditation-pages.controller';
 import { AuthModule } from '../auth/auth.module';
 import { CertificatesModule } from '../certificates/certificates.module';
 import { CohortsModule } from '../cohorts/cohorts.module';
@@ -49,6 +53,9 @@ import { WebSession } from './web-session.service';
     CoursesModule,
     UsersModule,
     ReportsModule,
+    StudyLogModule,
+    AwardsModule,
+    HistoryImportModule,
   ],
   controllers: [
     SignInController,
@@ -62,6 +69,7 @@ import { WebSession } from './web-session.service';
     AdminSetupPagesController,
     AdminCohortPagesController,
     AdminPagesController,
+    AccreditationPagesController,
     NotFoundController,
   ],
   providers: [PageRenderer, WebSession],

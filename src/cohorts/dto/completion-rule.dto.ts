@@ -77,7 +77,7 @@ export class CompletionRuleDto {
 
   @ApiPropertyOptional({
     description:
-      'Percent (0..100) for min_attendance_percent and min_block_attendance_percent; hours (>= 0) for min_contact_hours',
+      'Percent (0..100) for min_attendance_percent and min_block_attendance_percent; hours (>= 0) for min_contact_hours and min_independent_hours',
   })
   @IsRuleValue()
   value?: number;
@@ -105,6 +105,7 @@ export function toCompletionRules(dtos: CompletionRuleDto[]): CompletionRule[] {
       case 'min_attendance_percent':
       case 'min_contact_hours':
       case 'min_block_attendance_percent':
+      case 'min_independent_hours':
         return { type: d.type, value: d.value as number };
       case 'assessments_passed':
         return d.codes === undefined ? { type: d.type } : { type: d.type, codes: [...d.codes] };

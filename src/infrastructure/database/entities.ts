@@ -16,6 +16,8 @@ import { CalendarFeed } from '../../sessions/calendar-feed.entity';
 import { Session } from '../../sessions/session.entity';
 import { Student } from '../../students/student.entity';
 import { SystemPing } from '../../system/system-ping.entity';
+import { StudyLogEntry } from '../../study-log/study-log-entry.entity';
+import { UniversityAward } from '../../awards/university-award.entity';
 import { User } from '../../users/user.entity';
 
 /** Every entity, listed explicitly (globs differ between .ts and compiled .js). */
@@ -38,6 +40,8 @@ export const entities = [
   RiskState,
   Session,
   Student,
+  StudyLogEntry,
   SystemPing,
+  UniversityAward,
   User,
 ];
