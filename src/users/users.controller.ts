@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/access.decorators';
+import { CurrentActor, Roles } from '../auth/access.decorators';
+import type { Actor } from '../auth/actor';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQuery } from './dto/list-users.query';
 import { UsersService } from './users.service';
@@ -15,8 +16,8 @@ export class UsersController {
   @ApiOperation({
     summary: 'Create a login (admin, tutor with cohorts, or student linked to a student record)',
   })
-  create(@Body() dto: CreateUserDto) {
-    return this.users.create(dto);
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto) {
+    return this.users.create(actor, dto);
   }
 
   @Roles('admin')

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import { AuditService } from '../audit/audit.service';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/errors';
 import { Page, page } from '../common/pagination';
 import { Cohort } from '../cohorts/cohort.entity';
@@ -28,9 +30,14 @@ export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
   ) {}
 
-  async create(dto: CreateUserDto): Promise<UserView> {
+  /**
+   * Creates a login and, for a tutor, their cohort assignments, in one transaction with its
+   * audit entry: a tutor never exists half-assigned, and the log never shows a user who is not.
+   */
+  async create(actor: Actor, dto: CreateUserDto): Promise<UserView> {
     if (dto.role === 'student' && !dto.studentId) {
       throw new InvalidInputError('validation_failed', 'studentId is required for a student', [
         { field: 'studentId', message: 'studentId is required for role student' },
@@ -70,7 +77,25 @@ export class UsersService {
             displayName: dto.displayName ?? null,
           }),
         );
-        if (cohortIds.length) await this.assignCohortsIn(em.connection, user.id, cohortIds);
+        if (cohortIds.length) {
+          await em.query(
+            `INSERT INTO cohort_tutors (user_id, cohort_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
+            [user.id, cohortIds],
+          );
+        }
+        await this.audit.record(em, actor, {
+          action: 'user.create',
+          entityType: 'user',
+          entityId: user.id,
+          // Never the password or its hash.
+          after: {
+            email: user.email,
+            role: user.role,
+            studentId: user.studentId,
+            displayName: user.displayName,
+            cohortIds,
+          },
+        });
         return user.id;
       });
       return this.get(id);
@@ -83,17 +108,6 @@ export class UsersService {
       }
       throw error;
     }
-  }
-
-  async assignCohorts(userId: string, cohortIds: string[]): Promise<void> {
-    await this.assignCohortsIn(this.dataSource, userId, cohortIds);
-  }
-
-  private async assignCohortsIn(ds: DataSource, userId: string, cohortIds: string[]) {
-    await ds.query(
-      `INSERT INTO cohort_tutors (user_id, cohort_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
-      [userId, cohortIds],
-    );
   }
 
   async get(id: string): Promise<UserView> {
