@@ -114,14 +114,21 @@ async function ready(base: string, proc: Proc, ms: number) {
   });
 }
 
-function stopGroup(proc: Proc, signal: NodeJS.Signals): Promise<number | null> {
+/** Signals the process group and resolves with how the process ended. */
+function stopGroup(
+  proc: Proc,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((res) => {
-    if (proc.child.exitCode !== null) return res(proc.child.exitCode);
-    proc.child.once('exit', (code) => res(code));
+    const { child } = proc;
+    if (child.exitCode !== null || child.signalCode !== null) {
+      return res({ code: child.exitCode, signal: child.signalCode });
+    }
+    child.once('exit', (code, sig) => res({ code, signal: sig }));
     try {
-      process.kill(-proc.child.pid!, signal);
+      process.kill(-child.pid!, signal);
     } catch {
-      res(proc.child.exitCode);
+      res({ code: child.exitCode, signal: child.signalCode });
     }
   });
 }
@@ -198,6 +205,7 @@ async function crawl(context: BrowserContext, base: string, label: string) {
 
 async function main() {
   const workRoot = process.env.RELEASE_CHECK_DIR ?? mkdtempSync(join(tmpdir(), 'pod-release-'));
+  mkdirSync(workRoot, { recursive: true });
   // The postgres system user runs the embedded cluster as root: let it enter the folder.
   chmodSync(workRoot, 0o755);
   const app = join(workRoot, 'app');
@@ -241,8 +249,18 @@ async function main() {
       await context.close();
       say(`npm start: ${login.role} signed in through the form as ${login.email}`);
     }
-    const code = await stopGroup(embedded, 'SIGINT');
-    check(code === 0, `npm start exited with ${code} after Ctrl-C:\n${embedded.output()}`);
+    const t2 = Date.now();
+    const ended = await stopGroup(embedded, 'SIGINT');
+    // npm re-raises the signal once its script has exited, as after a Ctrl-C in a terminal.
+    check(
+      ended.code === 0 || ended.signal === 'SIGINT',
+      `npm start ended with ${JSON.stringify(ended)} after Ctrl-C:\n${embedded.output()}`,
+    );
+    check(
+      /\[pod\] Stopped\./.test(embedded.output()),
+      `npm start did not stop cleanly:\n${embedded.output()}`,
+    );
+    say(`npm start: Ctrl-C took ${((Date.now() - t2) / 1000).toFixed(1)} s`);
     const left = await waitFor('the local run to leave no process', 15_000, () => {
       const list = processesUnder(app);
       return list.length === 0 ? list : undefined;
@@ -362,8 +380,8 @@ async function main() {
     for (const p of [api, worker]) {
       const exit = await stopGroup(p, 'SIGTERM');
       check(
-        exit === 0 || exit === null,
-        `a production process exited with ${exit}:\n${p.output()}`,
+        exit.code === 0 || exit.signal === 'SIGTERM',
+        `a production process ended with ${JSON.stringify(exit)} on SIGTERM:\n${p.output()}`,
       );
     }
     say(`release check passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -380,7 +398,7 @@ async function main() {
     }
     if (!process.env.KEEP && !process.env.RELEASE_CHECK_DIR) {
       rmSync(workRoot, { recursive: true, force: true });
-    } else mkdirSync(workRoot, { recursive: true });
+    }
   }
 }
 
