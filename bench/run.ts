@@ -688,9 +688,22 @@ async function main(): Promise<void> {
     const http = s.scenarios.filter((id): id is HttpScenarioId =>
       (HTTP_SCENARIOS as readonly string[]).includes(id),
     );
-    if (http.length) await httpScenarios(s, targets, rows, http);
-    if (s.scenarios.includes('export')) await exportScenario(s, targets, counts, rows, notes);
-    if (s.scenarios.includes('certificates')) await certificatesScenario(s, db, rows);
+    // A failing group is noted and the run goes on: the table keeps what was measured.
+    const attempt = async (what: string, run: () => Promise<void>) => {
+      try {
+        await run();
+      } catch (error) {
+        log(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+        notes.push(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
+    if (http.length) await attempt('HTTP scenarios', () => httpScenarios(s, targets, rows, http));
+    if (s.scenarios.includes('export')) {
+      await attempt('Export', () => exportScenario(s, targets, counts, rows, notes));
+    }
+    if (s.scenarios.includes('certificates')) {
+      await attempt('Certificates', () => certificatesScenario(s, db, rows));
+    }
   } finally {
     await stopAll();
     await deleteRedisPrefix(s.redisUrl, s.queuePrefix).catch(() => undefined);
