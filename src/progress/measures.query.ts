@@ -99,11 +99,13 @@ export function measuresQuery(
     ids.length === 1
       ? `${column} = ${param(ids[0], 'uuid')}`
       : `${column} = ANY(${param([...ids], 'uuid[]')})`;
-  // The cohorts whose sessions count: given outright, or those of the selected enrolments.
-  let sessionCohorts = `s.cohort_id IN (SELECT cohort_id FROM m_enrolments)`;
+  // The cohorts whose sessions and blocks count: given outright (so their indexes are used
+  // whatever the size of the tables), or those of the selected enrolments.
+  let cohortsOf = (alias: string) => `${alias}.cohort_id IN (SELECT cohort_id FROM m_enrolments)`;
   if ('cohortIds' in selector) {
     where = oneOf('e.cohort_id', selector.cohortIds);
-    sessionCohorts = where.replace('e.cohort_id', 's.cohort_id');
+    const given = where;
+    cohortsOf = (alias) => given.replace('e.cohort_id', `${alias}.cohort_id`);
     if (selector.statuses)
       where += ` AND e.status = ANY(${param([...selector.statuses], 'text[]')})`;
   } else if ('enrolmentIds' in selector) {
@@ -131,7 +133,7 @@ WITH m_enrolments AS (
 m_sessions AS (
   SELECT s.id, s.cohort_id, s.block_id, s.starts_at, s.contact_minutes, ${ended} AS ended
     FROM sessions s
-   WHERE ${sessionCohorts} AND s.mandatory
+   WHERE ${cohortsOf('s')} AND s.mandatory
 ),
 m_groups AS (
   SELECT me.enrolment_id, s.block_id,
@@ -172,7 +174,7 @@ m_blocks AS (
            'excusedMinutes', COALESCE(g.excused_minutes, 0)
          ) ORDER BY b.start_date, b.title, b.id) AS blocks
     FROM m_enrolments me
-    JOIN blocks b ON b.cohort_id = me.cohort_id
+    JOIN blocks b ON b.cohort_id = me.cohort_id AND ${cohortsOf('b')}
     LEFT JOIN m_groups g ON g.enrolment_id = me.enrolment_id AND g.block_id = b.id
    GROUP BY me.enrolment_id
 ),
