@@ -1,4 +1,5 @@
 import type { Role } from '../src/users/user.entity';
+import { deriveKey } from '../src/auth/token-keys';
 import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor } from '../src/web/csrf';
 import { registerField } from '../src/web/register-form';
 import { SESSION_COOKIE } from '../src/web/web-cookies';
@@ -277,7 +278,8 @@ function browser(secret: string, tutorUserId: string) {
   const session = signToken(secret, { sub: tutorUserId, role: 'tutor', studentId: null }, 86400);
   return {
     cookie: `${SESSION_COOKIE}=${session}; ${CSRF_COOKIE}=${csrfSecret}`,
-    csrf: csrfTokenFor(secret, csrfSecret),
+    // the session the token names (sid) is the user's own, opened by loadTargets
+    csrf: csrfTokenFor(deriveKey(secret, 'csrf'), csrfSecret, tutorUserId),
   };
 }
 

@@ -15,8 +15,14 @@ export const SYSTEM_ACTOR: Actor = {
   requestId: null,
 };
 
+/**
+ * An access token's claims. `sid` names the server-side session that must still be live; role
+ * and student link are informative only (the guard reads both from the database).
+ */
 export interface JwtClaims {
   sub: string;
+  sid?: string;
   role: Role;
   studentId: string | null;
+  exp?: number;
 }

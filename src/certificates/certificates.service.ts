@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor, SYSTEM_ACTOR } from '../auth/actor';
-import { ConflictError, NotFoundError } from '../common/errors';
+import { ConflictError, GoneError, NotFoundError } from '../common/errors';
 import { Page, page, PageQuery } from '../common/pagination';
 import { AppConfig } from '../infrastructure/config/app-config';
 import { isUniqueViolation } from '../infrastructure/database/pg-errors';
@@ -379,19 +379,21 @@ export class CertificatesService {
   }
 
   /**
-   * Scheduled: completed enrolments without any certificate whose completion is over a minute old
-   * get their issue job again (an API that could not reach Redis, a job lost with Redis).
+   * Scheduled: completed enrolments without any certificate whose completion is older than
+   * `minAgeSeconds` (CERTIFICATES_SWEEP_AGE_SECONDS: the time the normal path is given to issue
+   * it) get their issue job again (an API that could not reach Redis, a job lost with Redis).
    * Enrolments with a revoked certificate are not included: revocation is deliberate.
    */
-  async sweep(): Promise<number> {
+  async sweep(minAgeSeconds: number): Promise<number> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `SELECT e.id FROM enrolments e
         WHERE e.status = 'completed'
           AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.enrolment_id = e.id)
           AND COALESCE((SELECT max(d.decided_at) FROM completion_decisions d WHERE d.enrolment_id = e.id),
-                       e.updated_at) < now() - interval '1 minute'
+                       e.updated_at) < now() - make_interval(secs => $1)
         ORDER BY e.updated_at
         LIMIT 500`,
+      [minAgeSeconds],
     );
     if (rows.length) {
       await this.queue.requeueIssue(rows.map((r) => r.id));
@@ -480,6 +482,13 @@ export class CertificatesService {
         [id, actor.role, actor.studentId],
       );
     if (!rows[0]) throw new NotFoundError('Certificate', id);
+    // Erasure empties the PDF (it carried the holder's name); the register entry stays.
+    if (rows[0].pdf.length === 0) {
+      throw new GoneError(
+        'certificate_pdf_erased',
+        `The PDF of certificate ${rows[0].serial} was erased with its holder's personal data`,
+      );
+    }
     return rows[0];
   }
 

@@ -49,3 +49,8 @@ export class ConflictError extends DomainError {
 export class RuleViolationError extends DomainError {
   readonly status = 422;
 }
+
+/** 410: the thing existed and is gone for good (e.g. an erased holder's certificate PDF). */
+export class GoneError extends DomainError {
+  readonly status = 410;
+}

@@ -8,10 +8,15 @@ describe('redactPersonalData', () => {
     ['a nested personal key', { after: { email: 'x@y.org' } }, { after: { email: '[erased]' } }],
     [
       'a personal string inside other text, case-insensitively',
-      { note: 'Emailed AMARA.OKAFOR@nelft.nhs.uk about Amara Okafor' },
-      { note: 'Emailed [erased] about [erased]' },
+      { detail: 'Emailed AMARA.OKAFOR@nelft.nhs.uk about Amara Okafor' },
+      { detail: 'Emailed [erased] about [erased]' },
     ],
     ['arrays', [{ studentName: 'A' }, 'amara okafor'], [{ studentName: '[erased]' }, '[erased]']],
+    [
+      'free text about the person',
+      { note: 'Left early', reason: 'Moved trust', revokedReason: 'Name misspelt' },
+      { note: '[erased]', reason: '[erased]', revokedReason: '[erased]' },
+    ],
     [
       'non-personal values untouched',
       { status: 'enrolled', count: 3, ok: true, none: null },
@@ -25,13 +30,31 @@ describe('redactPersonalData', () => {
   it('uses the given replacement and ignores needles too short to be safe', () => {
     expect(
       redactPersonalData(
-        { holderName: 'Al B', note: 'Al wrote' },
+        { holderName: 'Al B', detail: 'Al wrote' },
         {
           strings: ['Al'],
           replacement: 'Erased student 1234abcd',
         },
       ),
-    ).toEqual({ holderName: 'Erased student 1234abcd', note: 'Al wrote' });
+    ).toEqual({ holderName: 'Erased student 1234abcd', detail: 'Al wrote' });
+  });
+
+  it('matches whole words only, so a short given name leaves longer words alone', () => {
+    expect(
+      redactPersonalData(
+        { title: 'Annual return', note: 'Ann said (Ann) ann.' },
+        { strings: ['Ann'], keys: false },
+      ),
+    ).toEqual({ title: 'Annual return', note: '[erased] said ([erased]) [erased].' });
+  });
+
+  it('leaves personal keys of records not about the person when keys is false', () => {
+    expect(
+      redactPersonalData(
+        { reason: 'Cohort moved rooms', note: 'Amara Okafor was late' },
+        { strings, keys: false },
+      ),
+    ).toEqual({ reason: 'Cohort moved rooms', note: '[erased] was late' });
   });
 
   it('does not modify its input', () => {

@@ -15,15 +15,48 @@ export const PERSONAL_KEYS: readonly string[] = [
   'recipient',
   'bodyText',
   'bodyHtml',
+  // Free text written about the person (notes, reasons for a decision or a change).
+  'note',
+  'reason',
+  'comment',
+  'revokedReason',
 ];
 
 export const REDACTED = '[erased]';
 
 export interface RedactionOptions {
-  /** Exact personal strings (email, full name...) to replace wherever they occur in a string. */
+  /**
+   * Personal strings (email, full name, given name, family name, registration, free text) to
+   * replace wherever they occur in a string as whole words, case-insensitively.
+   */
   strings: string[];
   /** What replaces them (and the values of PERSONAL_KEYS). */
   replacement?: string;
+  /**
+   * Whether every PERSONAL_KEYS value goes too (default true): right for records about the
+   * person; false for others' records that merely mention them.
+   */
+  keys?: boolean;
+}
+
+/**
+ * One pattern for all needles, longest first, each matched as a whole word (no letter or digit
+ * either side), so erasing "Ann" leaves "Annual" alone. Needles under 3 characters are ignored:
+ * too short to tell apart from ordinary words.
+ */
+export function personalPattern(strings: string[]): RegExp | null {
+  const needles = [...new Set(strings.map((s) => s.trim()).filter((s) => s.length >= 3))].sort(
+    (a, b) => b.length - a.length,
+  );
+  if (needles.length === 0) return null;
+  const escaped = needles.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
+}
+
+/** `text` with every personal string replaced (see personalPattern). */
+export function redactText(text: string, strings: string[], replacement = REDACTED): string {
+  const pattern = personalPattern(strings);
+  return pattern ? text.replace(pattern, replacement) : text;
 }
 
 /**
@@ -33,17 +66,12 @@ export interface RedactionOptions {
  */
 export function redactPersonalData<T>(value: T, options: RedactionOptions): T {
   const replacement = options.replacement ?? REDACTED;
-  const needles = options.strings
-    .map((s) => s.trim())
-    .filter((s) => s.length >= 3)
-    .sort((a, b) => b.length - a.length);
-  const pattern = needles.length
-    ? new RegExp(needles.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi')
-    : null;
+  const pattern = personalPattern(options.strings);
+  const keys = options.keys ?? true;
 
   const walk = (v: unknown, key?: string): unknown => {
     if (typeof v === 'string') {
-      if (key !== undefined && PERSONAL_KEYS.includes(key)) return replacement;
+      if (keys && key !== undefined && PERSONAL_KEYS.includes(key)) return replacement;
       return pattern ? v.replace(pattern, replacement) : v;
     }
     if (Array.isArray(v)) return v.map((item) => walk(item));

@@ -1,10 +1,13 @@
+import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { NotFoundError } from '../common/errors';
-import { redactPersonalData } from './personal-data-redaction';
+import { QUEUES } from '../infrastructure/queues/queue-names';
+import { REDACTED, redactPersonalData, redactText } from './personal-data-redaction';
 import { ERASED_DOMAIN } from './student-csv';
 
 type Row = Record<string, unknown>;
@@ -44,6 +47,7 @@ export class StudentPrivacyService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    @InjectQueue(QUEUES.certificates) private readonly certificates: Queue,
   ) {}
 
   async export(actor: Actor, studentId: string): Promise<StudentExport> {
@@ -68,7 +72,7 @@ export class StudentPrivacyService {
 
   /** Idempotent: erasing an erased student again changes nothing but is still audited. */
   async erase(actor: Actor, studentId: string): Promise<void> {
-    await this.dataSource.transaction(async (em) => {
+    const recordIds = await this.dataSource.transaction(async (em) => {
       const students: Array<{
         email: string;
         given_name: string;
@@ -93,13 +97,28 @@ export class StudentPrivacyService {
       const emails = [...new Set([student.email, ...users.map((u) => u.email)])].filter(
         (e) => e !== placeholder,
       );
-      const personal = student.erased_at
-        ? emails
-        : [
-            ...emails,
-            `${student.given_name} ${student.family_name}`,
-            student.registration_number ?? '',
-          ];
+      // Free text written about them is personal too, wherever it was copied (audit, emails).
+      const freeText: Array<{ text: string }> = await em.query(
+        `SELECT note AS text FROM attendance_records WHERE enrolment_id = ANY($1::uuid[]) AND note IS NOT NULL
+         UNION SELECT note FROM assessment_results WHERE enrolment_id = ANY($1::uuid[]) AND note IS NOT NULL
+         UNION SELECT reason FROM enrolments WHERE id = ANY($1::uuid[]) AND reason IS NOT NULL
+         UNION SELECT reason FROM completion_decisions WHERE enrolment_id = ANY($1::uuid[]) AND reason IS NOT NULL
+         UNION SELECT revoked_reason FROM certificates WHERE enrolment_id = ANY($1::uuid[]) AND revoked_reason IS NOT NULL`,
+        [ids.enrolments],
+      );
+      const personal = [
+        ...emails,
+        ...freeText.map((f) => f.text).filter((text) => text !== REDACTED),
+        ...(student.erased_at
+          ? []
+          : [
+              `${student.given_name} ${student.family_name}`,
+              student.given_name,
+              student.family_name,
+              student.registration_number ?? '',
+              student.employer ?? '',
+            ]),
+      ];
 
       const [, notifications]: [unknown, number] = await em.query(
         `UPDATE notifications n
@@ -114,6 +133,8 @@ export class StudentPrivacyService {
         [emails, placeholder, ids.all.map((id) => `%${id}%`)],
       );
       await this.replaceInDedupeKeys(em, emails, placeholder);
+      await this.redactNotificationSubjects(em, ids.all, personal);
+      await this.redactFreeText(em, ids.enrolments);
 
       await em.query(
         `UPDATE students
@@ -150,7 +171,28 @@ export class StudentPrivacyService {
           auditEventsRedacted: auditEvents,
         },
       });
+      return ids.all;
     });
+    await this.redactQueuedJobs(recordIds);
+  }
+
+  /**
+   * A reissue job carries the admin's reason in Redis (and BullMQ keeps finished jobs for a
+   * week): its reason goes too. After the commit, since Redis is not in the transaction; the
+   * job's ids are those of the enrolment or certificate it is for.
+   */
+  private async redactQueuedJobs(recordIds: string[]): Promise<void> {
+    for (const id of recordIds) {
+      for (const job of await Promise.all([
+        this.certificates.getJob(`issue-${id}`),
+        this.certificates.getJob(`reissue-${id}`),
+      ])) {
+        const data = job?.data as { reason?: string } | undefined;
+        if (job && data?.reason !== undefined && data.reason !== REDACTED) {
+          await job.updateData({ ...job.data, reason: REDACTED });
+        }
+      }
+    }
   }
 
   private async collect(em: EntityManager, studentId: string): Promise<StudentExport> {
@@ -298,6 +340,51 @@ export class StudentPrivacyService {
     };
   }
 
+  /**
+   * Emails about them to others (a tutor's attendance warning names the student in its subject)
+   * keep their subject line only without the personal strings; their bodies were erased above.
+   */
+  private async redactNotificationSubjects(
+    em: EntityManager,
+    ids: string[],
+    personal: string[],
+  ): Promise<void> {
+    const rows: Array<{ id: string; subject: string; last_error: string | null }> = await em.query(
+      `SELECT id, subject, last_error FROM notifications WHERE dedupe_key LIKE ANY($1::text[])`,
+      [ids.map((id) => `%${id}%`)],
+    );
+    const changed = rows
+      .map((r) => ({
+        id: r.id,
+        subject: redactText(r.subject, personal),
+        lastError: r.last_error === null ? null : redactText(r.last_error, personal),
+        original: r,
+      }))
+      .filter((r) => r.subject !== r.original.subject || r.lastError !== r.original.last_error);
+    if (changed.length === 0) return;
+    await em.query(
+      `UPDATE notifications n SET subject = u.subject, last_error = u.last_error
+         FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, subject, last_error)
+        WHERE n.id = u.id`,
+      [changed.map((r) => r.id), changed.map((r) => r.subject), changed.map((r) => r.lastError)],
+    );
+  }
+
+  /**
+   * Notes and reasons written about the person go; the facts they annotate (statuses, minutes,
+   * outcomes, dates) stay for accreditation.
+   */
+  private async redactFreeText(em: EntityManager, enrolmentIds: string[]): Promise<void> {
+    const redact = [
+      `UPDATE attendance_records SET note = NULL WHERE enrolment_id = ANY($1::uuid[]) AND note IS NOT NULL`,
+      `UPDATE assessment_results SET note = NULL WHERE enrolment_id = ANY($1::uuid[]) AND note IS NOT NULL`,
+      `UPDATE enrolments SET reason = '${REDACTED}' WHERE id = ANY($1::uuid[]) AND reason IS NOT NULL`,
+      `UPDATE completion_decisions SET reason = '${REDACTED}' WHERE enrolment_id = ANY($1::uuid[]) AND reason IS NOT NULL`,
+      `UPDATE certificates SET revoked_reason = '${REDACTED}' WHERE enrolment_id = ANY($1::uuid[]) AND revoked_reason IS NOT NULL`,
+    ];
+    for (const sql of redact) await em.query(sql, [enrolmentIds]);
+  }
+
   /** Dedupe keys may embed the recipient's address (kind + recipient + subject). */
   private async replaceInDedupeKeys(
     em: EntityManager,
@@ -319,16 +406,23 @@ export class StudentPrivacyService {
     entityIds: string[],
     personal: string[],
   ): Promise<number> {
-    const events: Array<{ id: string; before: unknown; after: unknown }> = await em.query(
-      `SELECT id, before, after FROM audit_events
-        WHERE entity_id = ANY($1::uuid[]) AND (before IS NOT NULL OR after IS NOT NULL)`,
-      [entityIds],
-    );
+    // Events about their records lose every personal field; any other event that mentions them
+    // (a cohort's bulk change, a record saved alongside theirs) loses the mentions.
+    const needles = personal.filter((p) => p.trim().length >= 3);
+    const events: Array<{ id: string; before: unknown; after: unknown; about: boolean }> =
+      await em.query(
+        `SELECT id, before, after, entity_id = ANY($1::uuid[]) AS about FROM audit_events
+          WHERE (before IS NOT NULL OR after IS NOT NULL)
+            AND (entity_id = ANY($1::uuid[])
+                 OR EXISTS (SELECT 1 FROM unnest($2::text[]) AS p(needle)
+                             WHERE strpos(lower(concat(before::text, ' ', after::text)), lower(p.needle)) > 0))`,
+        [entityIds, needles],
+      );
     const changed = events
       .map((e) => ({
         id: e.id,
-        before: redactPersonalData(e.before, { strings: personal }),
-        after: redactPersonalData(e.after, { strings: personal }),
+        before: redactPersonalData(e.before, { strings: personal, keys: e.about }),
+        after: redactPersonalData(e.after, { strings: personal, keys: e.about }),
         original: e,
       }))
       .filter(

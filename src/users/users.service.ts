@@ -1,16 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
-import type { Actor } from '../auth/actor';
+import { SYSTEM_ACTOR, type Actor } from '../auth/actor';
+import { AuthSessions } from '../auth/auth-sessions.service';
+import { checkNewPassword } from '../auth/password-policy';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/errors';
 import { Page, page } from '../common/pagination';
 import { Cohort } from '../cohorts/cohort.entity';
 import { Student } from '../students/student.entity';
 import { isUniqueViolation } from '../infrastructure/database/pg-errors';
-import { hashPassword } from '../auth/passwords';
+import { hashPassword, verifyPassword } from '../auth/passwords';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQuery } from './dto/list-users.query';
+import { UpdateUserDto } from './dto/update-user.dto';
 import { User } from './user.entity';
 
 export interface UserView {
@@ -31,6 +34,7 @@ export class UsersService {
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly sessions: AuthSessions,
   ) {}
 
   /**
@@ -53,6 +57,7 @@ export class UsersService {
         { field: 'cohortIds', message: 'cohortIds may only be set for role tutor' },
       ]);
     }
+    assertStrongPassword('password', dto.password, [dto.email, dto.displayName ?? '']);
     const passwordHash = await hashPassword(dto.password);
     try {
       const id = await this.dataSource.transaction(async (em) => {
@@ -110,6 +115,94 @@ export class UsersService {
     }
   }
 
+  /**
+   * Changes a staff login's role or display name. A role change ends every session of the user
+   * at once (ASVS 7.4.x), in the same transaction, so no request runs on the old role's token.
+   * Student logins keep their role: a student's login is tied to the student record.
+   */
+  async update(actor: Actor, userId: string, dto: UpdateUserDto): Promise<UserView> {
+    await this.dataSource.transaction(async (em) => {
+      const [user]: Array<{ role: User['role']; display_name: string | null }> = await em.query(
+        'SELECT role, display_name FROM users WHERE id = $1 FOR UPDATE',
+        [userId],
+      );
+      if (!user) throw new NotFoundError('User', userId);
+      const role = dto.role ?? user.role;
+      if (role !== user.role && (role === 'student' || user.role === 'student')) {
+        throw new InvalidInputError('validation_failed', 'A student login keeps its role', [
+          { field: 'role', message: 'only admin and tutor logins can change role, between them' },
+        ]);
+      }
+      const displayName = dto.displayName ?? user.display_name;
+      await em.query(
+        'UPDATE users SET role = $2, display_name = $3, updated_at = now() WHERE id = $1',
+        [userId, role, displayName],
+      );
+      let sessionsEnded = 0;
+      if (role !== user.role) {
+        if (role !== 'tutor')
+          await em.query('DELETE FROM cohort_tutors WHERE user_id = $1', [userId]);
+        sessionsEnded = await this.sessions.endAllFor(userId, em);
+      }
+      await this.audit.record(em, actor, {
+        action: role !== user.role ? 'user.role_change' : 'user.update',
+        entityType: 'user',
+        entityId: userId,
+        before: { role: user.role, displayName: user.display_name },
+        after: { role, displayName, sessionsEnded },
+      });
+    });
+    return this.get(userId);
+  }
+
+  /** "Sign out everywhere": ends every session of the user. */
+  async revokeSessions(actor: Actor, userId: string): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      const found: unknown[] = await em.query('SELECT 1 FROM users WHERE id = $1', [userId]);
+      if (found.length === 0) throw new NotFoundError('User', userId);
+      const sessionsEnded = await this.sessions.endAllFor(userId, em);
+      await this.audit.record(em, actor, {
+        action: 'user.sessions_revoke',
+        entityType: 'user',
+        entityId: userId,
+        after: { sessionsEnded },
+      });
+    });
+  }
+
+  /**
+   * Changes the caller's own password after checking the current one (ASVS 6.2.3), and ends
+   * every session of theirs, this one included: whoever knew the old password is out.
+   */
+  async changePassword(actor: Actor, current: string, next: string): Promise<void> {
+    const userId = actor.userId as string;
+    const user = await this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :userId', { userId })
+      .getOne();
+    if (!user || !(await verifyPassword(user.passwordHash, current))) {
+      throw new InvalidInputError('validation_failed', 'The current password is not right', [
+        { field: 'currentPassword', message: 'is not your current password' },
+      ]);
+    }
+    assertStrongPassword('newPassword', next, [user.email, user.displayName ?? '']);
+    const passwordHash = await hashPassword(next);
+    await this.dataSource.transaction(async (em) => {
+      await em.query('UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1', [
+        userId,
+        passwordHash,
+      ]);
+      const sessionsEnded = await this.sessions.endAllFor(userId, em);
+      await this.audit.record(em, actor, {
+        action: 'user.password_change',
+        entityType: 'user',
+        entityId: userId,
+        after: { sessionsEnded },
+      });
+    });
+  }
+
   async get(id: string): Promise<UserView> {
     const { items } = await this.list({ limit: 1, offset: 0 }, id);
     if (!items[0]) throw new NotFoundError('User', id);
@@ -144,11 +237,32 @@ export class UsersService {
   async ensureAdmin(email: string, password: string): Promise<void> {
     const normalised = email.trim().toLowerCase();
     if (await this.users.existsBy({ email: normalised })) return;
-    const result: unknown[] = await this.dataSource.query(
-      `INSERT INTO users (email, password_hash, role, display_name) VALUES ($1, $2, 'admin', 'Administrator')
-       ON CONFLICT (email) DO NOTHING RETURNING id`,
-      [normalised, await hashPassword(password)],
-    );
-    if (result.length) this.logger.log(`Created admin user ${normalised}`);
+    assertStrongPassword('ADMIN_PASSWORD', password, [email]);
+    const hash = await hashPassword(password);
+    await this.dataSource.transaction(async (em) => {
+      const result: Array<{ id: string }> = await em.query(
+        `INSERT INTO users (email, password_hash, role, display_name) VALUES ($1, $2, 'admin', 'Administrator')
+         ON CONFLICT (email) DO NOTHING RETURNING id`,
+        [normalised, hash],
+      );
+      if (!result[0]) return;
+      await this.audit.record(em, SYSTEM_ACTOR, {
+        action: 'user.create',
+        entityType: 'user',
+        entityId: result[0].id,
+        after: { role: 'admin', source: 'ADMIN_EMAIL' },
+      });
+      this.logger.log(`Created admin user ${normalised}`);
+    });
+  }
+}
+
+/** 400 naming the field when a new password is weak or common (see auth/password-policy.ts). */
+function assertStrongPassword(field: string, password: string, context: string[]): void {
+  const verdict = checkNewPassword(password, context);
+  if (!verdict.ok) {
+    throw new InvalidInputError('weak_password', `The password ${verdict.reason}`, [
+      { field, message: verdict.reason },
+    ]);
   }
 }

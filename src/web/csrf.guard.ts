@@ -1,5 +1,8 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
 import type { FastifyRequest } from 'fastify';
+import { sessionIdOfCookie } from '../auth/access-tokens';
+import { deriveKey } from '../auth/token-keys';
 import { AppConfig } from '../infrastructure/config/app-config';
 import { CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, csrfTokenMatches } from './csrf';
 
@@ -9,12 +12,15 @@ export const CSRF_FAILED = 'csrf_failed';
 
 /**
  * Refuses a state-changing page request whose `_csrf` field (or X-CSRF-Token header, for
- * scripts) does not match the browser's CSRF cookie. Applied to every web controller; it runs
+ * scripts) does not match the browser's CSRF cookie and signed-in session. Applied to every web controller; it runs
  * after the global access guard, so an anonymous request is still a 401 first.
  */
 @Injectable()
 export class CsrfGuard implements CanActivate {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly jwt: JwtService,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
@@ -23,7 +29,9 @@ export class CsrfGuard implements CanActivate {
     const given =
       (body && typeof body === 'object' ? body[CSRF_FIELD] : undefined) ??
       request.headers[CSRF_HEADER];
-    if (!csrfTokenMatches(this.config.JWT_SECRET, request.cookies[CSRF_COOKIE], given)) {
+    const key = deriveKey(this.config.JWT_SECRET, 'csrf');
+    const sessionId = sessionIdOfCookie(this.jwt, request);
+    if (!csrfTokenMatches(key, request.cookies[CSRF_COOKIE], sessionId, given)) {
       throw new ForbiddenException({
         code: CSRF_FAILED,
         message: 'The form was sent without a valid security token',

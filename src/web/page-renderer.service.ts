@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { Environment, FileSystemLoader } from 'nunjucks';
+import { deriveKey } from '../auth/token-keys';
 import { AppConfig } from '../infrastructure/config/app-config';
 import { CSRF_COOKIE, csrfTokenFor, newCsrfSecret } from './csrf';
 import { fieldError, fieldId, FormError } from './forms';
@@ -97,7 +98,11 @@ export class PageRenderer implements OnModuleInit {
       reply.request.cookies[CSRF_COOKIE] = secret;
       void reply.setCookie(CSRF_COOKIE, secret, cookieOptions(this.config));
     }
-    return csrfTokenFor(this.config.JWT_SECRET, secret);
+    return csrfTokenFor(
+      deriveKey(this.config.JWT_SECRET, 'csrf'),
+      secret,
+      this.session.sessionIdOf(reply.request),
+    );
   }
 }
 

@@ -27,8 +27,8 @@ import { WebSession } from './web-session.service';
 
 /**
  * Sign in and out of the web pages. Signing in goes through the API's AuthService.login, so the
- * same users, the same password check and the same rate limit apply; the token it issues
- * becomes the session cookie.
+ * same users, the same password check and the same rate limit apply. It opens a `web` session
+ * on the server (idle and absolute limits) whose token becomes the session cookie.
  */
 @ApiExcludeController()
 @Controller()
@@ -69,7 +69,12 @@ export class SignInController {
 
     let result: LoginResult;
     try {
-      result = await this.auth.login(form.email, form.password, request.ip);
+      result = await this.auth.login(
+        form.email,
+        form.password,
+        { address: request.ip, requestId: String(request.id) },
+        'web',
+      );
     } catch (error) {
       const status = error instanceof HttpException ? error.getStatus() : 0;
       if (status === 401) {
@@ -98,11 +103,17 @@ export class SignInController {
     return reply.redirect(page.next ?? homeFor(result.user.role), 303);
   }
 
-  /** Public so an expired session can still sign out; the CSRF token stops forced sign-outs. */
+  /**
+   * Ends the session on the server, so the cookie is dead even if a copy survives. Public so an
+   * expired session can still sign out; the CSRF token stops forced sign-outs.
+   */
   @Public()
   @Post('sign-out')
-  signOut(@Res() reply: FastifyReply) {
+  async signOut(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    await this.session.end(request);
     clearSessionCookies(reply, this.config);
+    // Personal pages may linger in the browser's cache on a shared computer (ASVS 14.3.1).
+    void reply.header('clear-site-data', '"cache"');
     return reply.redirect('/sign-in?signedOut=1', 303);
   }
 }

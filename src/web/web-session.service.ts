@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/access.decorators';
-import type { Actor, JwtClaims } from '../auth/actor';
+import { AccessTokens } from '../auth/access-tokens';
+import type { Actor } from '../auth/actor';
+import { AuthSessions } from '../auth/auth-sessions.service';
 
 /**
  * Who is signed in on a page request. Protected pages get the actor from the access guard;
@@ -11,22 +12,35 @@ import type { Actor, JwtClaims } from '../auth/actor';
  */
 @Injectable()
 export class WebSession {
-  constructor(private readonly jwt: JwtService) {}
+  constructor(
+    private readonly tokens: AccessTokens,
+    private readonly sessions: AuthSessions,
+  ) {}
 
   actorOf(request: FastifyRequest): Actor | null {
     const known = (request as AuthenticatedRequest).actor;
     if (known) return known;
-    if (!request.sessionToken) return null;
-    try {
-      const claims = this.jwt.verify<JwtClaims>(request.sessionToken, { algorithms: ['HS256'] });
-      return {
-        userId: claims.sub,
-        role: claims.role,
-        studentId: claims.studentId ?? null,
-        requestId: String(request.id),
-      };
-    } catch {
-      return null;
-    }
+    const claims = request.sessionToken ? this.tokens.verifySync(request.sessionToken) : null;
+    if (!claims) return null;
+    return {
+      userId: claims.sub,
+      role: claims.role,
+      studentId: claims.studentId ?? null,
+      requestId: String(request.id),
+    };
+  }
+
+  /**
+   * The session the page cookie names, from its signature alone (no database): what CSRF tokens
+   * are bound to. Null for a browser that is not signed in.
+   */
+  sessionIdOf(request: FastifyRequest): string | null {
+    return this.tokens.sessionIdOf(request);
+  }
+
+  /** Ends the cookie's session on the server (signing out). */
+  async end(request: FastifyRequest): Promise<void> {
+    const sid = this.sessionIdOf(request);
+    if (sid) await this.sessions.end(sid);
   }
 }

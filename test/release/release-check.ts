@@ -26,7 +26,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/chromium';
 import { startMailServer } from '../helpers/mail-server';
 import { pdfText } from '../helpers/pdf-text';
@@ -159,48 +159,123 @@ async function signInThroughForm(context: BrowserContext, base: string, email: s
 }
 
 /**
- * Every link of every page reachable from the home page, as one signed-in user. Links are
- * fetched with the browser's cookies; HTML pages are then opened in the page to read their links
- * (so the navigation and every in-page link count). No form is ever submitted.
+ * Every link of every page reachable from the home page, as one signed-in user, opened in
+ * Chromium by a few tabs at once (each page's links are read from its DOM, so the navigation and
+ * every in-page link count). A link the browser downloads instead of showing (CSV, XLSX, PDF) is
+ * fetched with the same cookies for its status. No form is ever submitted.
  */
 async function crawl(context: BrowserContext, base: string, label: string) {
   const origin = new URL(base).origin;
-  const seen = new Set<string>();
+  const seen = new Set<string>(['/']);
   const queue = ['/'];
   const visited: Array<{ path: string; status: number; type: string }> = [];
   const failures: string[] = [];
-  const page = await context.newPage();
-  while (queue.length && visited.length < CRAWL_LIMIT) {
-    const path = queue.shift()!;
-    if (seen.has(path)) continue;
-    seen.add(path);
-    const res = await context.request.get(`${base}${path}`, { maxRedirects: 5 });
-    const type = (res.headers()['content-type'] ?? '').split(';')[0];
-    visited.push({ path, status: res.status(), type });
-    if (res.status() >= 400) {
-      failures.push(`${res.status()} ${path}`);
-      continue;
+  const enqueue = (href: string, from: string) => {
+    const u = new URL(href, `${base}${from}`);
+    // The API documentation is for developers, not a page of the product's navigation.
+    if (u.origin !== origin || u.pathname.startsWith('/docs')) return;
+    const next = `${u.pathname}${u.search}`;
+    if (seen.has(next)) return;
+    seen.add(next);
+    queue.push(next);
+  };
+  const visit = async (tab: Page, path: string) => {
+    const response = await tab
+      .goto(`${base}${path}`, { waitUntil: 'domcontentloaded' })
+      .catch(() => null);
+    let status: number;
+    let type: string;
+    if (response) {
+      status = response.status();
+      type = (response.headers()['content-type'] ?? '').split(';')[0];
+    } else {
+      const res = await context.request.get(`${base}${path}`);
+      status = res.status();
+      type = (res.headers()['content-type'] ?? '').split(';')[0];
     }
-    const finalUrl = new URL(res.url());
+    visited.push({ path, status, type });
+    if (status >= 400) return failures.push(`${status} ${path}`);
+    if (!response || type !== 'text/html') return;
     check(
-      finalUrl.pathname !== '/sign-in' || path === '/sign-in',
+      new URL(tab.url()).pathname !== '/sign-in',
       `${label}: ${path} sent a signed-in user to the sign-in page`,
     );
-    if (type !== 'text/html') continue;
-    await page.goto(`${base}${path}`);
-    const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href') ?? ''));
-    for (const href of hrefs) {
-      const u = new URL(href, `${base}${path}`);
-      if (u.origin !== origin) continue;
-      // The API documentation is for developers, not a page of the product's navigation.
-      if (u.pathname.startsWith('/docs')) continue;
-      const next = `${u.pathname}${u.search}`;
-      if (!seen.has(next)) queue.push(next);
-    }
-  }
-  await page.close();
+    const hrefs = await tab.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href') ?? ''));
+    for (const href of hrefs) if (!href.startsWith('#')) enqueue(href, path);
+  };
+  const tabs = await Promise.all([1, 2, 3, 4].map(() => context.newPage()));
+  let busy = 0;
+  await Promise.all(
+    tabs.map(async (tab) => {
+      for (;;) {
+        const path = queue.shift();
+        if (path === undefined) {
+          if (busy === 0) return;
+          await new Promise((r) => setTimeout(r, 20));
+          continue;
+        }
+        if (visited.length >= CRAWL_LIMIT) return;
+        busy++;
+        try {
+          await visit(tab, path);
+        } finally {
+          busy--;
+        }
+      }
+    }),
+  );
+  await Promise.all(tabs.map((tab) => tab.close()));
   check(visited.length < CRAWL_LIMIT, `${label}: crawl hit its limit of ${CRAWL_LIMIT} pages`);
   return { visited, failures };
+}
+
+/** `npm start` as the README says, in the clone with its own .data/: ready, sign-in, Ctrl-C. */
+async function checkNpmStart(app: string, browser: Browser, procs: Proc[]): Promise<void> {
+  // npm start, as the README says, with its own .data/.
+  const startPort = await freePort();
+  const startBase = `http://localhost:${startPort}`;
+  const embedded = start('npm', ['start'], app, {
+    ...cleanEnv(),
+    PORT: String(startPort),
+    QUEUE_PREFIX: `pod-release-${randomBytes(3).toString('hex')}`,
+  });
+  procs.push(embedded);
+  const t0 = Date.now();
+  await ready(startBase, embedded, 240_000);
+  say(
+    `npm start: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (build, embedded PostgreSQL, migrations, demo seed)`,
+  );
+  const logins = [...embedded.output().matchAll(/^\[pod\] (\w+) login: (\S+) \/ (\S+)$/gm)].map(
+    (m) => ({ role: m[1], email: m[2], password: m[3] }),
+  );
+  check(
+    logins.length === 3,
+    `npm start printed ${logins.length} demo logins:\n${embedded.output()}`,
+  );
+  for (const login of logins) {
+    const context = await browser.newContext();
+    await signInThroughForm(context, startBase, login.email, login.password);
+    await context.close();
+    say(`npm start: ${login.role} signed in through the form as ${login.email}`);
+  }
+  const t2 = Date.now();
+  const ended = await stopGroup(embedded, 'SIGINT');
+  // npm re-raises the signal once its script has exited, as after a Ctrl-C in a terminal.
+  check(
+    ended.code === 0 || ended.signal === 'SIGINT',
+    `npm start ended with ${JSON.stringify(ended)} after Ctrl-C:\n${embedded.output()}`,
+  );
+  check(
+    /\[pod\] Stopped\./.test(embedded.output()),
+    `npm start did not stop cleanly:\n${embedded.output()}`,
+  );
+  say(`npm start: Ctrl-C took ${((Date.now() - t2) / 1000).toFixed(1)} s`);
+  const left = await waitFor('the local run to leave no process', 15_000, () => {
+    const list = processesUnder(app);
+    return list.length === 0 ? list : undefined;
+  }).catch(() => processesUnder(app));
+  check(left.length === 0, `processes left after Ctrl-C:\n${left.join('\n')}`);
+  say('npm start: Ctrl-C stopped everything it started');
 }
 
 async function main() {
@@ -209,68 +284,29 @@ async function main() {
   // The postgres system user runs the embedded cluster as root: let it enter the folder.
   chmodSync(workRoot, 0o755);
   const app = join(workRoot, 'app');
-  rmSync(app, { recursive: true, force: true });
+  // RELEASE_REUSE=1 (for developers iterating on this script) keeps a clone that an earlier run
+  // left built and pruned in RELEASE_CHECK_DIR, and runs only the production part.
+  const reuse = process.env.RELEASE_REUSE === '1';
+  if (!reuse) rmSync(app, { recursive: true, force: true });
   const procs: Proc[] = [];
   const databases: string[] = [];
   let browser: Browser | undefined;
   const mail = await startMailServer();
   try {
-    say(
-      `fresh clone of ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim()} in ${app}`,
-    );
-    run('git', ['clone', '--quiet', REPO, app], workRoot);
-    run('npm', ['ci', '--no-audit', '--no-fund'], app);
     browser = await launchBrowser();
-
-    // npm start, as the README says, with its own .data/.
-    const startPort = await freePort();
-    const startBase = `http://localhost:${startPort}`;
-    const embedded = start('npm', ['start'], app, {
-      ...cleanEnv(),
-      PORT: String(startPort),
-      QUEUE_PREFIX: `pod-release-${randomBytes(3).toString('hex')}`,
-    });
-    procs.push(embedded);
-    const t0 = Date.now();
-    await ready(startBase, embedded, 240_000);
-    say(
-      `npm start: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (build, embedded PostgreSQL, migrations, demo seed)`,
-    );
-    const logins = [...embedded.output().matchAll(/^\[pod\] (\w+) login: (\S+) \/ (\S+)$/gm)].map(
-      (m) => ({ role: m[1], email: m[2], password: m[3] }),
-    );
-    check(
-      logins.length === 3,
-      `npm start printed ${logins.length} demo logins:\n${embedded.output()}`,
-    );
-    for (const login of logins) {
-      const context = await browser.newContext();
-      await signInThroughForm(context, startBase, login.email, login.password);
-      await context.close();
-      say(`npm start: ${login.role} signed in through the form as ${login.email}`);
+    if (!reuse) {
+      say(
+        `fresh clone of ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim()} in ${app}`,
+      );
+      run('git', ['clone', '--quiet', REPO, app], workRoot);
+      run('npm', ['ci', '--no-audit', '--no-fund'], app);
+      await checkNpmStart(app, browser, procs);
+      // The Dockerfile's steps.
+      run('npm', ['run', 'build'], app);
+      run('npm', ['prune', '--omit=dev', '--no-audit', '--no-fund'], app);
     }
-    const t2 = Date.now();
-    const ended = await stopGroup(embedded, 'SIGINT');
-    // npm re-raises the signal once its script has exited, as after a Ctrl-C in a terminal.
-    check(
-      ended.code === 0 || ended.signal === 'SIGINT',
-      `npm start ended with ${JSON.stringify(ended)} after Ctrl-C:\n${embedded.output()}`,
-    );
-    check(
-      /\[pod\] Stopped\./.test(embedded.output()),
-      `npm start did not stop cleanly:\n${embedded.output()}`,
-    );
-    say(`npm start: Ctrl-C took ${((Date.now() - t2) / 1000).toFixed(1)} s`);
-    const left = await waitFor('the local run to leave no process', 15_000, () => {
-      const list = processesUnder(app);
-      return list.length === 0 ? list : undefined;
-    }).catch(() => processesUnder(app));
-    check(left.length === 0, `processes left after Ctrl-C:\n${left.join('\n')}`);
-    say('npm start: Ctrl-C stopped everything it started');
 
-    // The Dockerfile's steps, then the built app in production mode.
-    run('npm', ['run', 'build'], app);
-    run('npm', ['prune', '--omit=dev', '--no-audit', '--no-fund'], app);
+    // The built app in production mode.
     const dbName = `pod_release_check_test_${process.pid}`;
     const admin = new Client({ connectionString: PG_ADMIN_URL });
     await admin.connect();
@@ -331,8 +367,16 @@ async function main() {
     });
     check(pdf.status === 200, `certificate PDF answered ${pdf.status}`);
     const text = (await pdfText(Buffer.from(await pdf.arrayBuffer()))).replace(/\s+/g, '');
-    const link = /https?:\/\/[^\s]+\/verify\/[A-Za-z0-9-]+/.exec(text)?.[0];
+    // The PDF prints the address its QR code holds: the base URL and the code in groups of 4.
+    const link = new RegExp(`${base}/verify/[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{2}`).exec(
+      text,
+    )?.[0];
     check(link, `no verification link in the certificate's PDF text: ${text.slice(0, 400)}`);
+    check(
+      link.endsWith(issued.verificationCode) ||
+        link.replace(/-/g, '').endsWith(issued.verificationCode.replace(/-/g, '')),
+      `the PDF's link ${link} is not certificate ${issued.verificationCode}'s`,
+    );
     const verifyContext = await browser.newContext();
     const verifyPage = await verifyContext.newPage();
     const verified = await verifyPage.goto(link);
@@ -367,9 +411,17 @@ async function main() {
         `crawl as ${who.role}: ${result.visited.length} links in ${((Date.now() - t1) / 1000).toFixed(1)} s, ${result.failures.length} failed`,
       );
       for (const f of result.failures) say(`  FAILED ${f}`);
+      const kinds = new Map<string, number>();
+      for (const v of result.visited) {
+        const kind = v.path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, ':id').replace(/\?.*$/, '?…');
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      }
       report.push(
-        `# ${who.role}: ${result.visited.length} links`,
-        ...result.visited.map((v) => `${v.status} ${v.type} ${v.path}`),
+        `# ${who.role}: ${result.visited.length} links, ${kinds.size} kinds of page`,
+        ...[...kinds].sort().map(([kind, n]) => `  ${String(n).padStart(4)} × ${kind}`),
+        ...result.visited
+          .sort((x, y) => x.path.localeCompare(y.path))
+          .map((v) => `${v.status} ${v.type} ${v.path}`),
         '',
       );
     }

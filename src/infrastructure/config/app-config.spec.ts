@@ -11,14 +11,22 @@ describe('loadConfig', () => {
   it('accepts a complete environment and applies defaults', () => {
     const config = loadConfig(valid);
     expect(config.PORT).toBe(3000);
+    // An unset NODE_ENV outside the local run is production, never development.
+    expect(config.NODE_ENV).toBe('production');
+    expect(config.isProduction).toBe(true);
     expect(config.QUEUE_PREFIX).toBe('pod');
-    expect(config.TRUST_PROXY).toBe(false);
+    expect(config.CERTIFICATES_SWEEP_SECONDS).toBe(30);
+    expect(config.OUTBOX_SWEEP_AGE_SECONDS).toBe(30);
+    expect(config.SHUTDOWN_TIMEOUT_SECONDS).toBe(25);
+    expect(config.REDIS_ALLOW_EVICTION).toBe(false);
+    expect(config.trustProxy).toBe(false);
   });
 
   it('converts numbers and booleans from strings', () => {
     const config = loadConfig({ ...valid, PORT: '8080', TRUST_PROXY: 'true', DB_LOGGING: 'no' });
     expect(config.PORT).toBe(8080);
-    expect(config.TRUST_PROXY).toBe(true);
+    // `true` is one hop, never "believe every X-Forwarded-For entry".
+    expect(config.trustProxy).toBe(1);
     expect(config.DB_LOGGING).toBe(false);
   });
 
@@ -32,8 +40,12 @@ describe('loadConfig', () => {
     ['a malformed URL', { DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     ['a short secret', { JWT_SECRET: 'short' }, 'JWT_SECRET must be at least 32 characters'],
     ['a port out of range', { PORT: '70000' }, 'PORT'],
+    ['a TRUST_PROXY that is neither hops nor addresses', { TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
     ['a non-numeric port', { PORT: 'eighty' }, 'PORT'],
     ['an admin email without a password', { ADMIN_EMAIL: 'a@b.c' }, 'ADMIN_PASSWORD is required'],
+    ['a sweep that never runs', { CERTIFICATES_SWEEP_SECONDS: '0' }, 'CERTIFICATES_SWEEP_SECONDS'],
+    ['a non-numeric sweep age', { OUTBOX_SWEEP_AGE_SECONDS: 'soon' }, 'OUTBOX_SWEEP_AGE_SECONDS'],
+    ['a shutdown with no time', { SHUTDOWN_TIMEOUT_SECONDS: '0' }, 'SHUTDOWN_TIMEOUT_SECONDS'],
   ])('refuses %s with one line naming the variable', (_name, overrides, expected) => {
     const attempt = () => loadConfig({ ...valid, ...overrides });
     expect(attempt).toThrow(ConfigError);

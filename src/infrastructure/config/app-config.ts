@@ -9,9 +9,13 @@ import {
   Max,
   Min,
   MinLength,
+  Validate,
   ValidateIf,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
   validateSync,
 } from 'class-validator';
+import { parseTrustProxy, TrustProxy } from './trust-proxy';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
@@ -23,13 +27,27 @@ const toBool = ({ value }: { value: unknown }) =>
       : undefined;
 const urlOptions = { require_tld: false, require_protocol: true };
 
+@ValidatorConstraint({ name: 'trustProxy' })
+class TrustProxyValue implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && parseTrustProxy(value) !== null;
+  }
+  defaultMessage(): string {
+    return 'TRUST_PROXY must be false, a number of proxy hops, or proxy addresses / CIDR ranges separated by commas';
+  }
+}
+
 /**
  * Every setting the processes read, validated once at boot. Nothing else in src/ reads
  * process.env: the API, the worker, the local runner and the tests build one of these.
  */
 export class AppConfig {
+  /**
+   * Unset means production: HSTS on, demo seed refused, secrets checked. Only `npm start` (the
+   * local run) and the tests say otherwise.
+   */
   @IsIn(['development', 'test', 'production'])
-  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+  NODE_ENV: 'development' | 'test' | 'production' = 'production';
 
   @IsUrl({ ...urlOptions, protocols: ['postgres', 'postgresql'] })
   DATABASE_URL: string;
@@ -46,19 +64,30 @@ export class AppConfig {
   @IsString()
   HOST = '0.0.0.0';
 
-  /** Trust X-Forwarded-For from a reverse proxy; rate limits key on the client address. */
-  @Transform(toBool)
-  @IsBoolean()
-  TRUST_PROXY = false;
+  /**
+   * Proxies in front of the app whose X-Forwarded-For is believed: `false`, a number of hops
+   * (`true` = 1), or their addresses / CIDR ranges. See trust-proxy.ts.
+   */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value : String(value)))
+  @IsString()
+  @Validate(TrustProxyValue)
+  TRUST_PROXY = 'false';
 
   @IsString()
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET: string;
 
+  /** The absolute lifetime of a session, API token or web cookie alike. */
   @Transform(toInt)
   @IsInt()
   @Min(60)
   JWT_EXPIRES_IN_SECONDS = 8 * 3600;
+
+  /** A web session unused for this long ends (ASVS 7.3.1); API tokens keep their absolute limit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  WEB_SESSION_IDLE_SECONDS = 30 * 60;
 
   @IsUrl({ ...urlOptions, protocols: ['http', 'https'] })
   PUBLIC_BASE_URL: string;
@@ -86,6 +115,11 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Write logs to this file instead of stdout (appended; the folder is created). */
+  @IsOptional()
+  @IsString()
+  LOG_FILE?: string;
+
   @IsOptional()
   @IsString()
   ADMIN_EMAIL?: string;
@@ -110,6 +144,26 @@ export class AppConfig {
   @Min(1)
   LOGIN_BLOCK_SECONDS = 15 * 60;
 
+  /**
+   * Failures for one email, from any address, after which each further attempt for it waits
+   * (LOGIN_DELAY_STEP_MS more per failure, up to LOGIN_DELAY_MAX_MS) instead of being refused:
+   * guessing slows down while the owner can still sign in.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_SLOW_AFTER_FAILURES_PER_EMAIL = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  LOGIN_DELAY_STEP_MS = 500;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  LOGIN_DELAY_MAX_MS = 5_000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -133,14 +187,82 @@ export class AppConfig {
   @Max(64)
   WORKER_CONCURRENCY = 4;
 
+  /**
+   * How often the worker sweeps PostgreSQL for completions without a certificate, and how old a
+   * completion must be before the sweep (rather than the job queued with it) issues it. After a
+   * Redis data loss every certificate goes out within about the sum of the two.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  CERTIFICATES_SWEEP_SECONDS = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  CERTIFICATES_SWEEP_AGE_SECONDS = 30;
+
+  /** The same for pending emails in the outbox (age: since the row was last touched). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  OUTBOX_SWEEP_SECONDS = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  OUTBOX_SWEEP_AGE_SECONDS = 30;
+
+  /**
+   * How often a worker checks that its job schedulers still exist in Redis (it also re-creates
+   * them at once whenever its Redis connection comes back).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  SCHEDULES_CHECK_SECONDS = 30;
+
+  /**
+   * On SIGTERM, how long the API waits for in-flight requests and the worker for active jobs
+   * before closing anyway. Keep it below the orchestrator's kill grace period (30 s by default).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  SHUTDOWN_TIMEOUT_SECONDS = 25;
+
+  /**
+   * BullMQ loses jobs if Redis evicts keys: at boot a Redis whose maxmemory-policy is not
+   * noeviction is a loud warning, and in production a refusal to start unless this is set.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  REDIS_ALLOW_EVICTION = false;
+
   @Transform(toBool)
   @IsBoolean()
   DB_LOGGING = false;
+
+  /** Let administrators retry, clean, pause or remove jobs from /admin/queues (read-only if not). */
+  @Transform(toBool)
+  @IsBoolean()
+  QUEUE_DASHBOARD_ACTIONS = false;
 
   @Transform(toInt)
   @IsInt()
   @Min(1)
   DB_POOL_SIZE = 10;
+
+  /** TRUST_PROXY as Fastify's trustProxy option. */
+  get trustProxy(): TrustProxy {
+    return parseTrustProxy(this.TRUST_PROXY) ?? false;
+  }
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';

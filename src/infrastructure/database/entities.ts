@@ -1,4 +1,5 @@
 import { AssessmentResult } from '../../assessments/assessment-result.entity';
+import { AuthSession } from '../../auth/auth-session.entity';
 import { AttendanceRecord } from '../../attendance/attendance-record.entity';
 import { AuditEvent } from '../../audit/audit-event.entity';
 import { Certificate } from '../../certificates/certificate.entity';
@@ -18,6 +19,7 @@ import { User } from '../../users/user.entity';
 export const entities = [
   AssessmentResult,
   AttendanceRecord,
+  AuthSession,
   AuditEvent,
   Block,
   Certificate,
