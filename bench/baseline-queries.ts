@@ -197,6 +197,11 @@ export function progressView(row: ProgressSqlRow) {
     requiredAssessmentCodes: row.definitions.filter((d) => d.required).map((d) => d.code),
   });
   const outlook = { ...minutes, remainingMinutes: remaining };
+  const risk = isAtRisk(
+    { ...outlook, consecutiveAbsences },
+    attendanceThreshold(rules),
+    row.warn_after,
+  );
   return {
     enrolmentId: row.enrolment_id,
     cohortId: row.cohort_id,
@@ -233,11 +238,8 @@ export function progressView(row: ProgressSqlRow) {
     })),
     rules: evaluation.results,
     meetsCompletionRules: evaluation.passed,
-    atRisk: isAtRisk(
-      { ...outlook, consecutiveAbsences },
-      attendanceThreshold(rules),
-      row.warn_after,
-    ),
+    atRisk: risk.atRisk,
+    atRiskReasons: risk.reasons,
     certificate: row.certificate,
   };
 }
