@@ -70,13 +70,13 @@ export function copyBaseline(
 ): Promise<ExportMeasure | null> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const psql = spawn(
-      'psql',
-      ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', databaseUrl, '-c', exportCopySql(cohortIds)],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    // The statement goes in on stdin: with thousands of cohort ids inlined it is longer than
+    // one command-line argument may be (E2BIG).
+    const psql = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', databaseUrl], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    psql.stdin.on('error', () => undefined);
+    psql.stdin.end(`${exportCopySql(cohortIds)};\n`);
     let bytes = 0;
     let lines = 0;
     let stderr = '';

@@ -1,22 +1,24 @@
-import 'reflect-metadata';
 import { Queue } from 'bullmq';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Pool, PoolClient, QueryResult } from 'pg';
-import type { DataSource } from 'typeorm';
-import { AttendanceService } from '../src/attendance/attendance.service';
-import type { SaveRegisterDto } from '../src/attendance/dto/save-register.dto';
-import { AuditService } from '../src/audit/audit.service';
-import type { Actor, JwtClaims } from '../src/auth/actor';
-import { ScopeService } from '../src/auth/scope.service';
-import { DomainError } from '../src/common/errors';
-import { page } from '../src/common/pagination';
+import { Pool } from 'pg';
+import { checkMinutes } from '../src/attendance/register-rules';
+import type { JwtClaims } from '../src/auth/actor';
 import { QUEUES } from '../src/infrastructure/queues/queue-names';
-import { NotificationsQueue } from '../src/notifications/notifications.queue';
-import { ListProgressQuery } from '../src/progress/dto/list-progress.query';
-import { ProgressService } from '../src/progress/progress.service';
 import type { Role } from '../src/users/user.entity';
+import {
+  AUDIT_SQL,
+  COHORT_EXISTS_SQL,
+  COHORT_PROGRESS_SQL,
+  ME_SQL,
+  progressView,
+  ProgressSqlRow,
+  REGISTER_LOCK_SQL,
+  REGISTER_SQL,
+  REGISTER_UPSERT_SQL,
+  STUDENT_PROGRESS_SQL,
+} from './baseline-queries';
 import {
   BENCH_JWT_SECRET,
   cliOptions,
@@ -26,14 +28,12 @@ import {
 import { bearerToken, verifyToken } from './tokens';
 
 /**
- * The raw baseline: the same work as the API's hot paths with the framework and the ORM taken
- * away. A bare node:http server, `pg` directly, a JWT checked with node:crypto. It runs the
- * services' OWN code (ProgressService, ScopeService, AttendanceService, so the very same SQL
- * and the same pure rules), handing them a thin pg adapter where they expect a TypeORM
- * DataSource. What the API spends beyond this is Nest, Fastify, validation, logging and TypeORM.
- *
- * The one statement written here is the audit insert TypeORM generates for AuditService.record
- * (em.save of AuditEvent entities): a multi-row INSERT, as an ORM-free implementation would do.
+ * The raw baseline: the limit of a bare node:http server with `pg` on the same data, the
+ * yardstick each API path is measured against. It serves the SAME answers as the API (the
+ * smoke test compares them) from its OWN SQL (bench/baseline-queries.ts), every statement a
+ * named prepared statement, with no framework, no ORM and none of the services' code: a JWT
+ * checked with node:crypto, one round trip per read, one transaction of three statements per
+ * register save plus the same at-risk job in Redis.
  */
 export interface BaselineOptions {
   databaseUrl: string;
@@ -47,79 +47,6 @@ export interface Baseline {
   server: Server;
   port: number;
   close: () => Promise<void>;
-}
-
-type Runner = Pick<Pool | PoolClient, 'query'>;
-
-/** TypeORM's DataSource.query answers rows (and [rows, count] for UPDATE and DELETE). */
-function typeormShape(result: QueryResult): unknown {
-  return result.command === 'UPDATE' || result.command === 'DELETE'
-    ? [result.rows, result.rowCount]
-    : result.rows;
-}
-
-interface AuditRow {
-  actorId: string | null;
-  actorRole: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-  before: object | null;
-  after: object | null;
-  requestId: string | null;
-}
-
-function entityManager(runner: Runner) {
-  return {
-    query: async (sql: string, params?: unknown[]) => typeormShape(await runner.query(sql, params)),
-    create: (_entity: unknown, values: AuditRow) => values,
-    save: async (rows: AuditRow[]) => {
-      if (rows.length === 0) return rows;
-      const params: unknown[] = [];
-      const values = rows.map((r) => {
-        const first = params.length;
-        params.push(
-          r.actorId,
-          r.actorRole,
-          r.action,
-          r.entityType,
-          r.entityId,
-          r.before === null ? null : JSON.stringify(r.before),
-          r.after === null ? null : JSON.stringify(r.after),
-          r.requestId,
-        );
-        return `(${Array.from({ length: 8 }, (_, k) => `$${first + k + 1}`).join(', ')})`;
-      });
-      await runner.query(
-        `INSERT INTO audit_events (actor_id, actor_role, action, entity_type, entity_id, before, after, request_id)
-         VALUES ${values.join(', ')}`,
-        params,
-      );
-      return rows;
-    },
-  };
-}
-
-/** The part of a DataSource the services use, over a pg pool. */
-function pgDataSource(pool: Pool): DataSource {
-  const adapter = {
-    ...entityManager(pool),
-    transaction: async <T>(work: (em: unknown) => Promise<T>): Promise<T> => {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await work(entityManager(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
-  };
-  return adapter as unknown as DataSource;
 }
 
 class HttpError extends Error {
@@ -139,6 +66,50 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 const COHORT_PROGRESS = /^\/api\/v1\/cohorts\/([0-9a-f-]{36})\/progress$/i;
 const SESSION_ATTENDANCE = /^\/api\/v1\/sessions\/([0-9a-f-]{36})\/attendance$/i;
+/** The default page of the progress lists (ListProgressQuery). */
+const PAGE = { limit: 500, offset: 0 };
+
+function page<T>(all: T[]) {
+  return { items: all.slice(PAGE.offset, PAGE.offset + PAGE.limit), total: all.length, ...PAGE };
+}
+
+interface RegisterRow {
+  id: string;
+  cohort_id: string;
+  title: string;
+  starts_at: Date;
+  ends_at: Date;
+  contact_minutes: number;
+  mandatory: boolean;
+  enrolment_id: string | null;
+  student_id: string;
+  given_name: string;
+  family_name: string;
+  enrolment_status: string;
+  counts: boolean;
+  record_id: string | null;
+  record_status: string | null;
+  minutes_attended: number | null;
+  note: string | null;
+  marked_by_id: string | null;
+  marked_at: Date | null;
+  marked_by_name: string | null;
+}
+
+interface WrittenRow {
+  id: string;
+  enrolment_id: string;
+  status: string;
+  minutes_attended: number;
+  note: string | null;
+  marked_by_id: string;
+  marked_at: Date;
+  before_status: string | null;
+  before_minutes: number | null;
+  before_note: string | null;
+  before_marked_by_id: string | null;
+  before_marked_at: Date | null;
+}
 
 export async function startBaseline(options: BaselineOptions, port = 0): Promise<Baseline> {
   const pool = new Pool({
@@ -150,53 +121,184 @@ export async function startBaseline(options: BaselineOptions, port = 0): Promise
     prefix: options.queuePrefix,
     connection: { url: options.redisUrl, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
   });
-  const dataSource = pgDataSource(pool);
-  const scope = new ScopeService(dataSource);
-  const progress = new ProgressService(dataSource);
-  const attendance = new AttendanceService(
-    dataSource,
-    scope,
-    new AuditService(dataSource),
-    new NotificationsQueue(queue),
-  );
+  const query = async <T>(name: string, text: string, values: unknown[]) =>
+    (await pool.query({ name, text, values })).rows as T[];
 
-  const authenticate = (req: IncomingMessage, roles: Role[]): Actor => {
+  const authenticate = (req: IncomingMessage, roles: Role[]): JwtClaims => {
     const token = bearerToken(req.headers.authorization);
     const claims: JwtClaims | null = token ? verifyToken(options.jwtSecret, token) : null;
     if (!claims) throw new HttpError(401);
     if (!roles.includes(claims.role)) throw new HttpError(403);
+    return claims;
+  };
+
+  const register = async (claims: JwtClaims, sessionId: string) => {
+    const rows = await query<RegisterRow>('register', REGISTER_SQL, [
+      sessionId,
+      claims.role,
+      claims.sub,
+    ]);
+    if (rows.length === 0) throw new HttpError(404);
+    const s = rows[0];
+    const items = rows
+      .filter((r) => r.enrolment_id)
+      .map((r) => ({
+        enrolmentId: r.enrolment_id,
+        studentId: r.student_id,
+        studentName: `${r.given_name} ${r.family_name}`,
+        givenName: r.given_name,
+        familyName: r.family_name,
+        enrolmentStatus: r.enrolment_status,
+        counts: r.counts,
+        record: r.record_id
+          ? {
+              id: r.record_id,
+              status: r.record_status,
+              minutesAttended: r.minutes_attended,
+              note: r.note,
+              markedById: r.marked_by_id,
+              markedByName: r.marked_by_name,
+              markedAt: r.marked_at,
+            }
+          : null,
+      }));
     return {
-      userId: claims.sub,
-      role: claims.role,
-      studentId: claims.studentId ?? null,
-      requestId: randomUUID(),
+      session: {
+        id: s.id,
+        cohortId: s.cohort_id,
+        title: s.title,
+        startsAt: s.starts_at,
+        endsAt: s.ends_at,
+        contactMinutes: s.contact_minutes,
+        mandatory: s.mandatory,
+      },
+      items,
+      total: items.length,
     };
+  };
+
+  /** The bench's bodies carry no notes: statuses and minutes only. */
+  const save = async (claims: JwtClaims, sessionId: string, body: string) => {
+    const dto = JSON.parse(body) as {
+      records?: Array<{ enrolmentId: string; status: string; minutesAttended?: number }>;
+    };
+    if (!Array.isArray(dto?.records)) throw new HttpError(400);
+    const records = dto.records.map((r) => ({ ...r, enrolmentId: r.enrolmentId.toLowerCase() }));
+    const ids = records.map((r) => r.enrolmentId);
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const [session] = (
+        await client.query<{ contact_minutes: number; seated: string[] }>({
+          name: 'register-lock',
+          text: REGISTER_LOCK_SQL,
+          values: [sessionId, ids, claims.role, claims.sub],
+        })
+      ).rows;
+      if (!session) throw new HttpError(404);
+      const seated = new Set(session.seated);
+      const minutes = records.map((r) => {
+        const checked = checkMinutes(r.status as never, r.minutesAttended, session.contact_minutes);
+        if (typeof checked === 'string' || !seated.has(r.enrolmentId)) throw new HttpError(422);
+        return checked;
+      });
+      const written = (
+        await client.query<WrittenRow>({
+          name: 'register-upsert',
+          text: REGISTER_UPSERT_SQL,
+          values: [sessionId, ids, records.map((r) => r.status), minutes, claims.sub],
+        })
+      ).rows;
+      if (written.length > 0) {
+        await client.query({
+          name: 'register-audit',
+          text: AUDIT_SQL,
+          values: [
+            claims.sub,
+            claims.role,
+            randomUUID(),
+            written.map((w) => w.id),
+            written.map((w) =>
+              w.before_status
+                ? JSON.stringify({
+                    sessionId,
+                    enrolmentId: w.enrolment_id,
+                    status: w.before_status,
+                    minutesAttended: w.before_minutes,
+                    note: w.before_note,
+                    markedById: w.before_marked_by_id,
+                    markedAt: w.before_marked_at,
+                  })
+                : null,
+            ),
+            written.map((w) =>
+              JSON.stringify({
+                sessionId,
+                enrolmentId: w.enrolment_id,
+                status: w.status,
+                minutesAttended: w.minutes_attended,
+                note: w.note,
+                markedById: w.marked_by_id,
+                markedAt: w.marked_at,
+              }),
+            ),
+          ],
+        });
+      }
+      await client.query('COMMIT');
+      if (written.length > 0) {
+        const savedAt = new Date().toISOString();
+        await queue.add(
+          'risk-check',
+          { kind: 'risk-check', sessionId, savedAt },
+          { jobId: `risk-${sessionId}-${Date.parse(savedAt)}` },
+        );
+      }
+      return { sessionId, saved: written.length, unchanged: records.length - written.length };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   };
 
   const route = async (req: IncomingMessage): Promise<unknown> => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/health/live') return { status: 'ok' };
+    if (req.method === 'GET' && path === '/api/v1/me') {
+      const claims = authenticate(req, ['admin', 'tutor', 'student']);
+      const [user] = await query('me', ME_SQL, [claims.sub]);
+      if (!user) throw new HttpError(401);
+      return user;
+    }
     if (req.method === 'GET' && path === '/api/v1/me/progress') {
-      const actor = authenticate(req, ['student']);
-      const q = new ListProgressQuery();
-      const all = await progress.forStudent(actor.studentId as string);
-      return page(all.slice(q.offset, q.offset + q.limit), all.length, q);
+      const claims = authenticate(req, ['student']);
+      const rows = await query<ProgressSqlRow>('student-progress', STUDENT_PROGRESS_SQL, [
+        claims.studentId,
+      ]);
+      return page(rows.map(progressView));
     }
     let match = COHORT_PROGRESS.exec(path);
     if (req.method === 'GET' && match) {
-      const actor = authenticate(req, ['admin', 'tutor']);
+      authenticate(req, ['admin']);
       const cohortId = match[1].toLowerCase();
-      await scope.assertCohort(actor, cohortId);
-      const q = new ListProgressQuery();
-      const all = await progress.forCohort(cohortId);
-      return page(all.slice(q.offset, q.offset + q.limit), all.length, q);
+      const rows = await query<ProgressSqlRow>('cohort-progress', COHORT_PROGRESS_SQL, [cohortId]);
+      if (
+        rows.length === 0 &&
+        (await query('cohort-exists', COHORT_EXISTS_SQL, [cohortId])).length === 0
+      ) {
+        throw new HttpError(404);
+      }
+      return page(rows.map(progressView));
     }
     match = SESSION_ATTENDANCE.exec(path);
+    if (req.method === 'GET' && match) {
+      return register(authenticate(req, ['admin', 'tutor']), match[1].toLowerCase());
+    }
     if (req.method === 'PUT' && match) {
-      const actor = authenticate(req, ['admin', 'tutor']);
-      const dto = JSON.parse(await readBody(req)) as SaveRegisterDto;
-      if (!Array.isArray(dto?.records)) throw new HttpError(400);
-      return attendance.save(actor, match[1].toLowerCase(), dto);
+      const claims = authenticate(req, ['admin', 'tutor']);
+      return save(claims, match[1].toLowerCase(), await readBody(req));
     }
     throw new HttpError(404);
   };
@@ -213,11 +315,7 @@ export async function startBaseline(options: BaselineOptions, port = 0): Promise
       },
       (error: unknown) => {
         const status =
-          error instanceof HttpError || error instanceof DomainError
-            ? error.status
-            : error instanceof SyntaxError
-              ? 400
-              : 500;
+          error instanceof HttpError ? error.status : error instanceof SyntaxError ? 400 : 500;
         if (status === 500) console.error(error);
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ status }));

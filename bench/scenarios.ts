@@ -1,4 +1,8 @@
 import type { Role } from '../src/users/user.entity';
+import { deriveKey } from '../src/auth/token-keys';
+import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor } from '../src/web/csrf';
+import { registerField } from '../src/web/register-form';
+import { SESSION_COOKIE } from '../src/web/web-cookies';
 import { BENCH_COURSE_CODE } from './bench-env';
 import { signToken } from './tokens';
 
@@ -70,14 +74,25 @@ export async function loadTargets(
 
 /** One HTTP request, as autocannon's setupRequest and supertest both take it. */
 export interface BenchRequest {
-  method: 'GET' | 'PUT';
+  method: 'GET' | 'PUT' | 'POST';
   path: string;
   headers: Record<string, string>;
   body?: string;
 }
 
+export const HTTP_SCENARIOS = [
+  'me',
+  'me-progress',
+  'cohort-progress',
+  'register-read',
+  'register-save',
+  'register-page',
+  'register-page-save',
+] as const;
+export type HttpScenarioId = (typeof HTTP_SCENARIOS)[number];
+
 export interface HttpScenario {
-  id: 'me-progress' | 'cohort-progress' | 'register-save';
+  id: HttpScenarioId;
   title: string;
   connections: number;
   /** The next request; successive calls rotate users and targets. */
@@ -101,6 +116,27 @@ function tokenFor(secret: string, userId: string, role: Role, studentId: string 
 }
 
 const JSON_HEADERS = { accept: 'application/json' };
+
+/** GET /api/v1/me as a random student: the access check and one read of the user. */
+export function meScenario(
+  targets: BenchTargets,
+  secret: string,
+  connections: number,
+  seed = 3,
+): HttpScenario {
+  const auth = targets.students.map((s) => tokenFor(secret, s.userId, 'student', s.studentId));
+  const random = seededRandom(seed);
+  return {
+    id: 'me',
+    title: 'GET /me',
+    connections,
+    next: () => ({
+      method: 'GET',
+      path: '/api/v1/me',
+      headers: { ...JSON_HEADERS, authorization: auth[Math.floor(random() * auth.length)] },
+    }),
+  };
+}
 
 /** GET /api/v1/me/progress as a random student (a token per student, rotated per request). */
 export function meProgressScenario(
@@ -197,11 +233,123 @@ export function registerSaveScenario(
   };
 }
 
-/** The accreditation CSV export of every cohort of the bench course, as the admin. */
-export function exportRequest(targets: BenchTargets, secret: string): BenchRequest {
+/** The accreditation export of every cohort of the bench course, as the admin. */
+export function exportRequest(
+  targets: BenchTargets,
+  secret: string,
+  format: 'csv' | 'xlsx' = 'csv',
+): BenchRequest {
   return {
     method: 'GET',
-    path: `/api/v1/reports/accreditation?courseId=${targets.courseId}&format=csv`,
-    headers: { accept: 'text/csv', authorization: tokenFor(secret, targets.adminUserId, 'admin') },
+    path: `/api/v1/reports/accreditation?courseId=${targets.courseId}&format=${format}`,
+    headers: { accept: '*/*', authorization: tokenFor(secret, targets.adminUserId, 'admin') },
+  };
+}
+
+/** GET /api/v1/sessions/:id/attendance: a whole register (70 students) as the cohort's tutor. */
+export function registerReadScenario(
+  targets: BenchTargets,
+  secret: string,
+  connections: number,
+): HttpScenario {
+  const registers = targets.registers.map((r) => ({
+    path: `/api/v1/sessions/${r.sessionId}/attendance`,
+    authorization: tokenFor(secret, r.tutorUserId, 'tutor'),
+  }));
+  let i = 0;
+  return {
+    id: 'register-read',
+    title: 'GET /sessions/:id/attendance',
+    connections,
+    next: () => {
+      const r = registers[i++ % registers.length];
+      return {
+        method: 'GET',
+        path: r.path,
+        headers: { ...JSON_HEADERS, authorization: r.authorization },
+      };
+    },
+  };
+}
+
+/** The cookies of a signed-in tutor's browser and the CSRF token its forms carry. */
+function browser(secret: string, tutorUserId: string) {
+  const csrfSecret = `bench-${tutorUserId}`;
+  const session = signToken(secret, { sub: tutorUserId, role: 'tutor', studentId: null }, 86400);
+  return {
+    cookie: `${SESSION_COOKIE}=${session}; ${CSRF_COOKIE}=${csrfSecret}`,
+    // the session the token names (sid) is the user's own, opened by loadTargets
+    csrf: csrfTokenFor(deriveKey(secret, 'csrf'), csrfSecret, tutorUserId),
+  };
+}
+
+/** The tutor's register page (HTML), GET, for the registers in turn. */
+export function registerPageScenario(
+  targets: BenchTargets,
+  secret: string,
+  connections: number,
+): HttpScenario {
+  const pages = targets.registers.map((r) => ({
+    path: `/tutor/sessions/${r.sessionId}/register`,
+    cookie: browser(secret, r.tutorUserId).cookie,
+  }));
+  let i = 0;
+  return {
+    id: 'register-page',
+    title: 'GET register page',
+    connections,
+    next: () => {
+      const p = pages[i++ % pages.length];
+      return { method: 'GET', path: p.path, headers: { accept: 'text/html', cookie: p.cookie } };
+    },
+  };
+}
+
+/**
+ * The register page's form sent back (POST, answered by a 303 to the page): everyone present or
+ * everyone 15 minutes late, alternately per session, so every save rewrites the whole register.
+ */
+export function registerPageSaveScenario(
+  targets: BenchTargets,
+  secret: string,
+  connections: number,
+): HttpScenario {
+  const forms = targets.registers.map((r) => {
+    const { cookie, csrf } = browser(secret, r.tutorUserId);
+    const body = (late: boolean) => {
+      const form = new URLSearchParams({ [CSRF_FIELD]: csrf });
+      for (const id of r.enrolmentIds) {
+        form.append(registerField(id, 'status'), late ? 'late' : 'present');
+        // The bench's sessions are 360 minutes: 15 minutes late attends 345.
+        form.append(registerField(id, 'minutes'), late ? '345' : '');
+        form.append(registerField(id, 'note'), '');
+      }
+      return form.toString();
+    };
+    return {
+      path: `/tutor/sessions/${r.sessionId}/register`,
+      cookie,
+      bodies: [body(true), body(false)],
+    };
+  });
+  let i = 0;
+  return {
+    id: 'register-page-save',
+    title: 'POST register page',
+    connections,
+    next: () => {
+      const n = i++;
+      const f = forms[n % forms.length];
+      return {
+        method: 'POST',
+        path: f.path,
+        headers: {
+          accept: 'text/html',
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: f.cookie,
+        },
+        body: f.bodies[Math.floor(n / forms.length) % 2],
+      };
+    },
   };
 }

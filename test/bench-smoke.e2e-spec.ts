@@ -22,6 +22,10 @@ import {
   HttpScenario,
   loadTargets,
   meProgressScenario,
+  meScenario,
+  registerPageSaveScenario,
+  registerPageScenario,
+  registerReadScenario,
   registerSaveScenario,
   SqlRunner,
 } from '../bench/scenarios';
@@ -44,7 +48,12 @@ const TINY: DatasetOptions = {
 
 function send(target: string | object, r: BenchRequest) {
   const agent = request(target as string);
-  const call = r.method === 'PUT' ? agent.put(r.path) : agent.get(r.path);
+  const call =
+    r.method === 'PUT'
+      ? agent.put(r.path)
+      : r.method === 'POST'
+        ? agent.post(r.path)
+        : agent.get(r.path);
   void call.set(r.headers);
   return r.body === undefined ? call : call.send(r.body);
 }
@@ -78,6 +87,8 @@ describe('bench smoke: the generator and every scenario at a tiny size', () => {
     scenarios = [
       meProgressScenario(targets, t.config.JWT_SECRET, 1),
       cohortProgressScenario(targets, t.config.JWT_SECRET, 1),
+      meScenario(targets, t.config.JWT_SECRET, 1),
+      registerReadScenario(targets, t.config.JWT_SECRET, 1),
       registerSaveScenario(targets, t.config.JWT_SECRET, 1),
     ];
   });
@@ -132,8 +143,20 @@ describe('bench smoke: the generator and every scenario at a tiny size', () => {
     },
   );
 
+  it.each([2, 3])(
+    'HTTP scenario %#: the baseline answers /me and the register exactly as the API does',
+    async (i) => {
+      const r = scenarios[i].next();
+      const api = await send(t.app.getHttpServer(), r);
+      const raw = await send(`http://127.0.0.1:${baseline.port}`, r);
+      expect(api.status).toBe(200);
+      expect(raw.status).toBe(200);
+      expect(JSON.parse(raw.text)).toEqual(api.body);
+    },
+  );
+
   it('register save: the API and the raw baseline each rewrite a whole register', async () => {
-    const scenario = scenarios[2];
+    const scenario = scenarios[4];
     const api = await send(t.app.getHttpServer(), scenario.next());
     const raw = await send(`http://127.0.0.1:${baseline.port}`, scenario.next());
     expect(api.status).toBe(200);
@@ -144,6 +167,20 @@ describe('bench smoke: the generator and every scenario at a tiny size', () => {
       `SELECT count(*)::int AS n FROM audit_events WHERE action = 'attendance.marked'`,
     );
     expect(audited[0].n).toBe(10);
+  });
+
+  it('register page: the page renders and its form saves (303), as the page scenarios count them', async () => {
+    const page = await send(
+      t.app.getHttpServer(),
+      registerPageScenario(targets, t.config.JWT_SECRET, 1).next(),
+    );
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<form');
+    const saved = await send(
+      t.app.getHttpServer(),
+      registerPageSaveScenario(targets, t.config.JWT_SECRET, 1).next(),
+    );
+    expect(saved.status).toBe(303);
   });
 
   it('export: the API streams every enrolment as CSV, as COPY of the same query does', async () => {

@@ -12,6 +12,7 @@ import {
 } from '../common/errors';
 import { SEATED_STATUSES } from '../enrolments/enrolment.entity';
 import type { EnrolmentStatus } from '../enrolments/enrolment.entity';
+import { preparedQuery } from '../infrastructure/database/prepared-query';
 import { NotificationsQueue } from '../notifications/notifications.queue';
 import type { AttendanceStatus } from './attendance-record.entity';
 import { RegisterRecordDto, SaveRegisterDto } from './dto/save-register.dto';
@@ -176,16 +177,20 @@ export class AttendanceService {
     const written = await this.dataSource.transaction(async (em) => {
       // FOR NO KEY UPDATE serialises register saves of this session without blocking the
       // foreign-key checks (KEY SHARE) of anything else that references the session.
-      const [session]: Array<{ cohort_id: string; contact_minutes: number; seated: string[] }> =
-        await em.query(
-          `SELECT s.cohort_id, s.contact_minutes,
+      const [session] = await preparedQuery<{
+        cohort_id: string;
+        contact_minutes: number;
+        seated: string[];
+      }>(
+        em,
+        `SELECT s.cohort_id, s.contact_minutes,
                   ARRAY(SELECT e.id FROM enrolments e
                          WHERE e.cohort_id = s.cohort_id AND e.id = ANY($2::uuid[])
                            AND e.status = ANY($3::text[])) AS seated
              FROM sessions s WHERE s.id = $1
               FOR NO KEY UPDATE OF s`,
-          [sessionId, records.map((r) => r.enrolmentId), SEATED_STATUSES],
-        );
+        [sessionId, records.map((r) => r.enrolmentId), SEATED_STATUSES],
+      );
       if (!session) throw new NotFoundError('Session', sessionId);
 
       const seated = new Set(session.seated);
@@ -215,7 +220,8 @@ export class AttendanceService {
       }
       if (records.length === 0) return [];
 
-      const rows: WrittenRow[] = await em.query(
+      const rows = await preparedQuery<WrittenRow>(
+        em,
         `WITH input AS (
            SELECT * FROM unnest($2::uuid[], $3::text[], $4::int[], $5::bool[], $6::text[])
                       AS i(enrolment_id, status, minutes_attended, note_given, note)
@@ -321,49 +327,72 @@ export class AttendanceService {
     }
   }
 
-  /** Every seated enrolment of the session's cohort with its record or null, by name. */
+  /**
+   * Every seated enrolment of the session's cohort with its record or null, by name. One
+   * prepared statement: the session's columns ride on every row (and on one row of nulls when
+   * nobody is seated), so the session and its register come in one round trip.
+   */
   async register(actor: Actor, sessionId: string): Promise<RegisterView> {
     await this.scope.assertSession(actor, sessionId);
-    const [session]: Array<RegisterView['session']> = await this.dataSource.query(
-      `SELECT id, cohort_id AS "cohortId", title, starts_at AS "startsAt", ends_at AS "endsAt",
-              contact_minutes AS "contactMinutes", mandatory
-         FROM sessions WHERE id = $1`,
-      [sessionId],
-    );
-    if (!session) throw new NotFoundError('Session', sessionId);
-    const rows: Array<
+    const rows = await preparedQuery<
       RecordColumns & {
-        enrolment_id: string;
+        id: string;
+        cohort_id: string;
+        title: string;
+        starts_at: Date;
+        ends_at: Date;
+        contact_minutes: number;
+        mandatory: boolean;
+        enrolment_id: string | null;
         student_id: string;
         given_name: string;
         family_name: string;
         enrolment_status: EnrolmentStatus;
         counts: boolean;
       }
-    > = await this.dataSource.query(
-      `SELECT e.id AS enrolment_id, e.student_id, st.given_name, st.family_name,
+    >(
+      this.dataSource,
+      `SELECT s.id, s.cohort_id, s.title, s.starts_at, s.ends_at, s.contact_minutes, s.mandatory,
+              e.id AS enrolment_id, e.student_id, st.given_name, st.family_name,
               e.status AS enrolment_status, s.starts_at >= ${COUNTS_FROM} AS counts,
               ${RECORD_COLUMNS}
          FROM sessions s
          JOIN cohorts c ON c.id = s.cohort_id
-         JOIN enrolments e ON e.cohort_id = s.cohort_id AND e.status = ANY($2::text[])
-         JOIN students st ON st.id = e.student_id
+         LEFT JOIN enrolments e ON e.cohort_id = s.cohort_id AND e.status = ANY($2::text[])
+         LEFT JOIN students st ON st.id = e.student_id
          LEFT JOIN attendance_records ar ON ar.session_id = s.id AND ar.enrolment_id = e.id
          LEFT JOIN users u ON u.id = ar.marked_by_id
         WHERE s.id = $1
         ORDER BY st.family_name, st.given_name, e.id`,
       [sessionId, SEATED_STATUSES],
     );
-    const items = rows.map((r) => ({
-      enrolmentId: r.enrolment_id,
-      studentId: r.student_id,
-      studentName: `${r.given_name} ${r.family_name}`,
-      givenName: r.given_name,
-      familyName: r.family_name,
-      enrolmentStatus: r.enrolment_status,
-      counts: r.counts,
-      record: recordView(r, actor),
-    }));
+    if (rows.length === 0) throw new NotFoundError('Session', sessionId);
+    const s = rows[0];
+    const session: RegisterView['session'] = {
+      id: s.id,
+      cohortId: s.cohort_id,
+      title: s.title,
+      startsAt: s.starts_at,
+      endsAt: s.ends_at,
+      contactMinutes: s.contact_minutes,
+      mandatory: s.mandatory,
+    };
+    const items = rows.flatMap((r) =>
+      r.enrolment_id === null
+        ? []
+        : [
+            {
+              enrolmentId: r.enrolment_id,
+              studentId: r.student_id,
+              studentName: `${r.given_name} ${r.family_name}`,
+              givenName: r.given_name,
+              familyName: r.family_name,
+              enrolmentStatus: r.enrolment_status,
+              counts: r.counts,
+              record: recordView(r, actor),
+            },
+          ],
+    );
     return { session, items, total: items.length };
   }
 
@@ -397,7 +426,7 @@ export class AttendanceService {
     enrolmentId: string,
   ): Promise<{ enrolmentId: string; items: EnrolmentAttendanceEntry[]; total: number }> {
     await this.scope.assertEnrolment(actor, enrolmentId);
-    const rows: Array<
+    const rows = await preparedQuery<
       RecordColumns & {
         session_id: string;
         title: string;
@@ -410,7 +439,8 @@ export class AttendanceService {
         ended: boolean;
         counts: boolean;
       }
-    > = await this.dataSource.query(
+    >(
+      this.dataSource,
       `SELECT s.id AS session_id, s.title, s.kind, s.block_id, s.starts_at, s.ends_at,
               s.contact_minutes, s.mandatory, s.ends_at <= now() AS ended,
               (s.mandatory AND s.cancelled_at IS NULL AND s.starts_at >= ${COUNTS_FROM}) AS counts,

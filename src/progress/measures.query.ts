@@ -78,21 +78,34 @@ export function measuresQuery(
 
   const now = `COALESCE(${param(options.asOf?.toISOString() ?? null, 'timestamptz')}, now())`;
   let where: string;
+  // One id is compared as a scalar: the planner knows how many rows "= $1" matches, but not
+  // how long an array parameter is, and a prepared statement's generic plan is built blind.
+  const oneOf = (column: string, ids: readonly string[]) =>
+    ids.length === 1
+      ? `${column} = ${param(ids[0], 'uuid')}`
+      : `${column} = ANY(${param([...ids], 'uuid[]')})`;
+  // The cohorts whose sessions and blocks count: given outright (so their indexes are used
+  // whatever the size of the tables), or those of the selected enrolments.
+  let cohortsOf = (alias: string) => `${alias}.cohort_id IN (SELECT cohort_id FROM m_enrolments)`;
   if ('cohortIds' in selector) {
-    where = `e.cohort_id = ANY(${param([...selector.cohortIds], 'uuid[]')})`;
+    where = oneOf('e.cohort_id', selector.cohortIds);
+    const given = where;
+    cohortsOf = (alias) => given.replace('e.cohort_id', `${alias}.cohort_id`);
     if (selector.statuses)
       where += ` AND e.status = ANY(${param([...selector.statuses], 'text[]')})`;
   } else if ('enrolmentIds' in selector) {
-    where = `e.id = ANY(${param([...selector.enrolmentIds], 'uuid[]')})`;
+    where = oneOf('e.id', selector.enrolmentIds);
   } else {
     where = `e.student_id = ${param(selector.studentId, 'uuid')}`;
   }
 
   const ended = `s.ends_at <= ${now}`;
-  // One pass over enrolment x counting session (x record), hash-aggregated per enrolment and
-  // block (block_id null: sessions outside any block); per-enrolment totals roll those groups
-  // up. No sort and no window over the big join. The absence run is counted against the
-  // cohort's timeline of ended sessions: those after the latest attended or excused one.
+  // The counting sessions of the selected cohorts are read once (m_sessions, on their cohort
+  // index); each enrolment x counting session pair probes its record on the (session,
+  // enrolment) key. The pairs are hash-aggregated per enrolment and block (block_id null:
+  // sessions outside any block); the per-enrolment totals roll those groups up. No sort and no
+  // window over the big join. The absence run is counted against the cohort's timeline of ended
+  // sessions: those after the latest attended or excused one.
   const sql = `
 WITH m_enrolments AS (
   SELECT e.id AS enrolment_id, e.cohort_id,
@@ -102,27 +115,27 @@ WITH m_enrolments AS (
     JOIN cohorts c ON c.id = e.cohort_id
    WHERE ${where}
 ),
+m_sessions AS (
+  SELECT s.id, s.cohort_id, s.block_id, s.starts_at, s.contact_minutes, ${ended} AS ended
+    FROM sessions s
+   WHERE ${cohortsOf('s')} AND s.mandatory AND s.cancelled_at IS NULL
+),
 m_groups AS (
-  SELECT x.enrolment_id, x.block_id,
-         COALESCE(sum(x.contact_minutes) FILTER (WHERE x.ended), 0) AS eligible_minutes,
-         COALESCE(sum(x.minutes_attended) FILTER (WHERE x.ended AND x.status IN ${ATTENDED}), 0)
+  SELECT me.enrolment_id, s.block_id,
+         COALESCE(sum(s.contact_minutes) FILTER (WHERE s.ended), 0) AS eligible_minutes,
+         COALESCE(sum(r.minutes_attended) FILTER (WHERE s.ended AND r.status IN ${ATTENDED}), 0)
            AS attended_minutes,
-         COALESCE(sum(x.contact_minutes) FILTER (WHERE x.ended AND x.status = 'excused'), 0)
+         COALESCE(sum(s.contact_minutes) FILTER (WHERE s.ended AND r.status = 'excused'), 0)
            AS excused_minutes,
-         count(*) FILTER (WHERE x.ended) AS sessions_eligible,
-         count(*) FILTER (WHERE x.ended AND x.status IN ${ATTENDED}) AS sessions_attended,
-         count(*) FILTER (WHERE x.ended AND x.status = 'excused') AS sessions_excused,
-         max(x.starts_at) FILTER (WHERE x.ended AND x.status IN ${BREAKS_RUN}) AS last_run_break,
-         COALESCE(sum(x.contact_minutes) FILTER (WHERE NOT x.ended), 0) AS remaining_minutes
-    FROM (
-      SELECT me.enrolment_id, s.block_id, s.starts_at, s.contact_minutes, ${ended} AS ended,
-             ar.status, ar.minutes_attended
-        FROM m_enrolments me
-        JOIN sessions s ON s.cohort_id = me.cohort_id AND s.mandatory AND s.cancelled_at IS NULL
-                     AND s.starts_at >= me.counts_from
-        LEFT JOIN attendance_records ar ON ar.session_id = s.id AND ar.enrolment_id = me.enrolment_id
-    ) x
-   GROUP BY x.enrolment_id, x.block_id
+         count(*) FILTER (WHERE s.ended) AS sessions_eligible,
+         count(*) FILTER (WHERE s.ended AND r.status IN ${ATTENDED}) AS sessions_attended,
+         count(*) FILTER (WHERE s.ended AND r.status = 'excused') AS sessions_excused,
+         max(s.starts_at) FILTER (WHERE s.ended AND r.status IN ${BREAKS_RUN}) AS last_run_break,
+         COALESCE(sum(s.contact_minutes) FILTER (WHERE NOT s.ended), 0) AS remaining_minutes
+    FROM m_enrolments me
+    JOIN m_sessions s ON s.cohort_id = me.cohort_id AND s.starts_at >= me.counts_from
+    LEFT JOIN attendance_records r ON r.session_id = s.id AND r.enrolment_id = me.enrolment_id
+   GROUP BY me.enrolment_id, s.block_id
 ),
 m_totals AS (
   SELECT enrolment_id,
@@ -146,15 +159,14 @@ m_blocks AS (
            'excusedMinutes', COALESCE(g.excused_minutes, 0)
          ) ORDER BY b.start_date, b.title, b.id) AS blocks
     FROM m_enrolments me
-    JOIN blocks b ON b.cohort_id = me.cohort_id
+    JOIN blocks b ON b.cohort_id = me.cohort_id AND ${cohortsOf('b')}
     LEFT JOIN m_groups g ON g.enrolment_id = me.enrolment_id AND g.block_id = b.id
    GROUP BY me.enrolment_id
 ),
 m_timelines AS (
   SELECT s.cohort_id, array_agg(s.starts_at) AS ended_starts
-    FROM sessions s
-   WHERE s.cohort_id IN (SELECT cohort_id FROM m_enrolments) AND s.mandatory
-     AND s.cancelled_at IS NULL AND ${ended}
+    FROM m_sessions s
+   WHERE s.ended
    GROUP BY s.cohort_id
 )
 SELECT me.enrolment_id, me.cohort_id,

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
-import type { Writable } from 'node:stream';
+import { Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AccreditationRow, headerCells, ReportColumn, rowCells } from './accreditation-columns';
 import { CellValue, safeCell } from './spreadsheet-safe';
@@ -30,8 +30,37 @@ export async function writeCsv(
       yield rowCells(columns, row);
     }
   }
-  await pipeline(records, stringifier, out);
+  await pipeline(records, stringifier, coalesce(), out);
   return count;
+}
+
+/** Bytes gathered before a CSV chunk is passed on: about 300 rows. */
+const CSV_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Gathers the stringifier's one-record chunks into chunks of about 64 KB. Without it each
+ * record is its own write to the socket: 14,000 small writes (and as many reads by the client)
+ * for a 14,000-row export, which cost more than producing the rows.
+ */
+function coalesce(): Transform {
+  let pending: Buffer[] = [];
+  let size = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+      pending.push(chunk);
+      size += chunk.length;
+      if (size >= CSV_CHUNK_BYTES) {
+        this.push(Buffer.concat(pending, size));
+        pending = [];
+        size = 0;
+      }
+      done();
+    },
+    flush(done: TransformCallback) {
+      if (size > 0) this.push(Buffer.concat(pending, size));
+      done();
+    },
+  });
 }
 
 /**

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { Environment, FileSystemLoader } from 'nunjucks';
 import { deriveKey } from '../auth/token-keys';
 import { AppConfig } from '../infrastructure/config/app-config';
@@ -8,7 +10,7 @@ import { fieldError, fieldId, FormError } from './forms';
 import { navigationFor } from './navigation';
 import { VIEW_FILTERS } from './view-helpers';
 import { cookieOptions } from './web-cookies';
-import { NHSUK_DIST_DIR, VIEWS_DIR } from './web-paths';
+import { APP_ASSETS_DIR, NHSUK_DIR, NHSUK_DIST_DIR, VIEWS_DIR } from './web-paths';
 import { WebSession } from './web-session.service';
 
 export const SERVICE_NAME = 'POD Cohorts';
@@ -28,7 +30,7 @@ export interface PageContext {
  * its forms must carry (see views/macros/forms.njk).
  */
 @Injectable()
-export class PageRenderer {
+export class PageRenderer implements OnModuleInit {
   private readonly env: Environment;
 
   constructor(
@@ -46,6 +48,22 @@ export class PageRenderer {
     this.env.addFilter('fieldError', fieldError);
     this.env.addFilter('fieldId', fieldId);
     this.env.addGlobal('serviceName', SERVICE_NAME);
+  }
+
+  /**
+   * Compiles every template before the first request: our views and nhsuk-frontend's
+   * components, which the pages import by name. Otherwise the first visitor of each page waits
+   * for its compilation (hundreds of ms for a page of macros), blocking the event loop for
+   * every other request meanwhile.
+   */
+  onModuleInit(): void {
+    const names = [
+      ...templateNames(VIEWS_DIR, VIEWS_DIR, APP_ASSETS_DIR),
+      // its components and shared macros (not its documentation fixtures)
+      ...templateNames(join(NHSUK_DIR, 'components'), NHSUK_DIST_DIR),
+      ...templateNames(join(NHSUK_DIR, 'macros'), NHSUK_DIST_DIR),
+    ];
+    for (const name of names) this.env.getTemplate(name, true);
   }
 
   /** Sends `view` as the whole response. Personal pages must not outlive sign-out in a cache. */
@@ -86,4 +104,13 @@ export class PageRenderer {
       this.session.sessionIdOf(reply.request),
     );
   }
+}
+
+/** Names (as the loader resolves them, "/"-separated) of the .njk files under `dir`. */
+function templateNames(dir: string, root: string, skip?: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return path === skip ? [] : templateNames(path, root, skip);
+    return entry.name.endsWith('.njk') ? [relative(root, path).split(sep).join('/')] : [];
+  });
 }
