@@ -49,3 +49,8 @@ export class ConflictError extends DomainError {
 export class RuleViolationError extends DomainError {
   readonly status = 422;
 }
+
+/** 410: a one-time link that was used, replaced or has expired. */
+export class GoneError extends DomainError {
+  readonly status = 410;
+}

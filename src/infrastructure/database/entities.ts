@@ -1,3 +1,4 @@
+import { AccountToken } from '../../accounts/account-token.entity';
 import { AssessmentResult } from '../../assessments/assessment-result.entity';
 import { AuthSession } from '../../auth/auth-session.entity';
 import { AttendanceRecord } from '../../attendance/attendance-record.entity';
@@ -17,6 +18,7 @@ import { User } from '../../users/user.entity';
 
 /** Every entity, listed explicitly (globs differ between .ts and compiled .js). */
 export const entities = [
+  AccountToken,
   AssessmentResult,
   AttendanceRecord,
   AuthSession,
