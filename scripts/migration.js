@@ -37,6 +37,10 @@ function writeIndex() {
 }
 
 const [command, name] = process.argv.slice(2);
+if (command !== 'index' && !fs.existsSync(dataSource)) {
+  console.error('No build in dist/: run `npm run build` first.');
+  process.exit(1);
+}
 try {
   switch (command) {
     case 'generate':

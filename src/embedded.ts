@@ -9,6 +9,7 @@ import { buildDataSourceOptions } from './infrastructure/database/database-optio
 import {
   findOrStartRedis,
   localSecret,
+  EmbeddedPostgresUnreachableError,
   RedisUnavailableError,
   startEmbeddedPostgres,
   Stoppable,
@@ -99,7 +100,10 @@ async function main() {
     log(`Student login: ${DEMO_LOGINS.student.email} / ${DEMO_LOGINS.student.password}`);
     log('Press Ctrl-C to stop.');
   } catch (error) {
-    if (error instanceof RedisUnavailableError) {
+    if (
+      error instanceof RedisUnavailableError ||
+      error instanceof EmbeddedPostgresUnreachableError
+    ) {
       log(error.message);
       await stop(1);
     }

@@ -1,16 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
+import { SYSTEM_ACTOR, type Actor } from '../auth/actor';
+import { AuthSessions } from '../auth/auth-sessions.service';
+import { checkNewPassword } from '../auth/password-policy';
+import { AuditService } from '../audit/audit.service';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/errors';
 import { Page, page } from '../common/pagination';
 import { Cohort } from '../cohorts/cohort.entity';
 import { Student } from '../students/student.entity';
 import { isUniqueViolation } from '../infrastructure/database/pg-errors';
-import { SYSTEM_ACTOR, type Actor } from '../auth/actor';
-import { AuthSessions } from '../auth/auth-sessions.service';
-import { checkNewPassword } from '../auth/password-policy';
 import { hashPassword, verifyPassword } from '../auth/passwords';
-import { AuditService } from '../audit/audit.service';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQuery } from './dto/list-users.query';
 import { UpdateUserDto } from './dto/update-user.dto';
@@ -36,11 +36,14 @@ export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly sessions: AuthSessions,
     private readonly audit: AuditService,
+    private readonly sessions: AuthSessions,
   ) {}
 
-  /** Creates a login; audited (ASVS 16.3.2), admins included. */
+  /**
+   * Creates a login and, for a tutor, their cohort assignments, in one transaction with its
+   * audit entry: a tutor never exists half-assigned, and the log never shows a user who is not.
+   */
   async create(actor: Actor, dto: CreateUserDto): Promise<UserView> {
     if (dto.role === 'student' && !dto.studentId) {
       throw new InvalidInputError('validation_failed', 'studentId is required for a student', [
@@ -82,12 +85,24 @@ export class UsersService {
             displayName: dto.displayName ?? null,
           }),
         );
-        if (cohortIds.length) await this.assignCohortsIn(em.connection, user.id, cohortIds);
+        if (cohortIds.length) {
+          await em.query(
+            `INSERT INTO cohort_tutors (user_id, cohort_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
+            [user.id, cohortIds],
+          );
+        }
         await this.audit.record(em, actor, {
           action: 'user.create',
           entityType: 'user',
           entityId: user.id,
-          after: { role: user.role, studentId: user.studentId, cohortIds },
+          // Never the password or its hash.
+          after: {
+            email: user.email,
+            role: user.role,
+            studentId: user.studentId,
+            displayName: user.displayName,
+            cohortIds,
+          },
         });
         return user.id;
       });
@@ -229,17 +244,6 @@ export class UsersService {
         after: { sessionsEnded },
       });
     });
-  }
-
-  async assignCohorts(userId: string, cohortIds: string[]): Promise<void> {
-    await this.assignCohortsIn(this.dataSource, userId, cohortIds);
-  }
-
-  private async assignCohortsIn(ds: DataSource, userId: string, cohortIds: string[]) {
-    await ds.query(
-      `INSERT INTO cohort_tutors (user_id, cohort_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
-      [userId, cohortIds],
-    );
   }
 
   async get(id: string): Promise<UserView> {

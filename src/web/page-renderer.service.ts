@@ -35,9 +35,10 @@ export class PageRenderer {
     private readonly config: AppConfig,
     private readonly session: WebSession,
   ) {
-    const loader = new FileSystemLoader([VIEWS_DIR, NHSUK_DIST_DIR], {
-      noCache: config.NODE_ENV === 'development',
-    });
+    // Templates are compiled once and kept, in every mode: recompiling nhsuk-frontend's macros on
+    // each render made a 70-student register take seconds in the local run and block the event
+    // loop. The built app never edits its templates; restart to pick up a change.
+    const loader = new FileSystemLoader([VIEWS_DIR, NHSUK_DIST_DIR], { noCache: false });
     this.env = new Environment(loader, { autoescape: true, trimBlocks: true, lstripBlocks: true });
     for (const [name, filter] of Object.entries(VIEW_FILTERS)) {
       this.env.addFilter(name, filter as (...args: unknown[]) => unknown);

