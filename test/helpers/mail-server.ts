@@ -78,6 +78,9 @@ export async function startMailServer(): Promise<MailServer> {
       });
     },
   });
+  // A client that drops its connection (a worker stopped mid-send, a pooled socket closed) is
+  // the client's business: without a listener the reset would crash the process hosting this.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {
