@@ -171,7 +171,10 @@ export class UsersService {
           ]);
         }
         await em.query('DELETE FROM cohort_tutors WHERE user_id = $1', [userId]);
-        await this.assignCohortsIn(em.connection, userId, cohortIds);
+        await em.query(
+          `INSERT INTO cohort_tutors (user_id, cohort_id) SELECT $1, unnest($2::uuid[])`,
+          [userId, cohortIds],
+        );
       }
       let sessionsEnded = 0;
       if (role !== user.role || (disabled && !user.disabled)) {
