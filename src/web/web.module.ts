@@ -9,7 +9,10 @@ import { ProgressModule } from '../progress/progress.module';
 import { ReportsModule } from '../reports/reports.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { StudentsModule } from '../students/students.module';
+import { AccountsModule } from '../accounts/accounts.module';
+import { AccountPagesController } from './account-pages.controller';
 import { AdminCohortPagesController } from './admin-cohort-pages.controller';
+import { AdminPeoplePagesController } from './admin-people-pages.controller';
 import { AdminPagesController } from './admin-pages.controller';
 import { HomeController } from './home.controller';
 import { NotFoundController } from './not-found.controller';
@@ -30,6 +33,7 @@ import { WebSession } from './web-session.service';
 @Module({
   imports: [
     AuthModule,
+    AccountsModule,
     CohortsModule,
     SessionsModule,
     EnrolmentsModule,
@@ -42,11 +46,13 @@ import { WebSession } from './web-session.service';
   ],
   controllers: [
     SignInController,
+    AccountPagesController,
     HomeController,
     StudentPagesController,
     TutorPagesController,
     AdminCohortPagesController,
     AdminPagesController,
+    AdminPeoplePagesController,
     NotFoundController,
   ],
   providers: [PageRenderer, WebSession, WebQueries],
