@@ -15,6 +15,7 @@ export const NAVIGATION: Record<Role, readonly NavigationItem[]> = {
     { text: 'Cohorts', href: '/admin' },
     { text: 'Import students', href: '/admin/students/import' },
     { text: 'Certificates', href: '/admin/certificates' },
+    { text: 'Users', href: '/admin/users' },
   ],
   tutor: [{ text: 'Your cohorts', href: '/tutor' }],
   student: [

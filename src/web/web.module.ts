@@ -10,9 +10,11 @@ import { ReportsModule } from '../reports/reports.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { StudentsModule } from '../students/students.module';
 import { AccountsModule } from '../accounts/accounts.module';
+import { UsersModule } from '../users/users.module';
 import { AccountPagesController } from './account-pages.controller';
 import { AdminCohortPagesController } from './admin-cohort-pages.controller';
 import { AdminPeoplePagesController } from './admin-people-pages.controller';
+import { AdminUsersPagesController } from './admin-users-pages.controller';
 import { AdminPagesController } from './admin-pages.controller';
 import { HomeController } from './home.controller';
 import { NotFoundController } from './not-found.controller';
@@ -34,6 +36,7 @@ import { WebSession } from './web-session.service';
   imports: [
     AuthModule,
     AccountsModule,
+    UsersModule,
     CohortsModule,
     SessionsModule,
     EnrolmentsModule,
@@ -53,6 +56,7 @@ import { WebSession } from './web-session.service';
     AdminCohortPagesController,
     AdminPagesController,
     AdminPeoplePagesController,
+    AdminUsersPagesController,
     NotFoundController,
   ],
   providers: [PageRenderer, WebSession, WebQueries],

@@ -176,4 +176,73 @@ describe('people and access in a browser', () => {
     expect(new URL(page.url()).pathname).toBe('/progress');
     await expectAccessible(page, 'student progress after reset');
   });
+
+  it('an admin invites a tutor, sets their cohorts, signs them out everywhere and disables the login', async () => {
+    const admin = await createUser(t, 'admin');
+    const [course] = (await t.http().get('/api/v1/courses').set(bearer(admin))).body.items;
+    await t
+      .http()
+      .post('/api/v1/cohorts')
+      .set(bearer(admin))
+      .send({
+        courseId: course.id,
+        number: 32,
+        startDate: '2027-01-11',
+        endDate: '2027-12-10',
+        capacity: 8,
+      })
+      .expect(201);
+    const tutorEmail = `tutor-${Date.now()}@example.org`;
+    page = await newPage(browser, t.baseUrl);
+    await signIn(page, admin.email);
+    await clickAndWait(
+      page,
+      page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Users' }),
+    );
+    await expectAccessible(page, 'users');
+    await clickAndWait(page, page.getByRole('button', { name: 'Invite a member of staff' }));
+    await page.getByLabel('Email address').fill(tutorEmail);
+    await page.getByLabel('Name').fill('Tam Tutor');
+    await page.getByLabel('Tutor', { exact: true }).check();
+    await page.getByLabel('Cohort 32 (PODWEB)').check();
+    await expectAccessible(page, 'invite a member of staff');
+    await clickAndWait(page, page.getByRole('button', { name: 'Send invitation' }));
+    expect(await page.locator('.nhsuk-notification-banner').innerText()).toContain(tutorEmail);
+
+    // The tutor sets a password from the email and signs in elsewhere.
+    const link = await linkFor(mail, tutorEmail, 1);
+    const tutorPage = await newPage(browser, t.baseUrl);
+    await tutorPage.goto(link);
+    await tutorPage.getByLabel('New password', { exact: true }).fill(FIRST_PASSWORD);
+    await tutorPage.getByLabel('Confirm your new password').fill(FIRST_PASSWORD);
+    await clickAndWait(
+      tutorPage,
+      tutorPage.getByRole('button', { name: 'Save password and sign in' }),
+    );
+    expect(new URL(tutorPage.url()).pathname).toBe('/tutor');
+    expect(await tutorPage.locator('main').innerText()).toContain('Cohort 32');
+
+    // The admin finds them, renames them and signs them out everywhere.
+    await page.getByLabel('Search by email address or name').fill('tam tut');
+    await clickAndWait(page, page.getByRole('button', { name: 'Search' }));
+    await clickAndWait(page, page.getByRole('link', { name: tutorEmail }));
+    await expectAccessible(page, 'a user');
+    await page.getByLabel('Name').fill('Tamsin Tutor');
+    await clickAndWait(page, page.getByRole('button', { name: 'Save changes' }));
+    expect(await page.locator('h1').innerText()).toBe('Tamsin Tutor');
+    await clickAndWait(page, page.getByRole('button', { name: 'Sign out everywhere' }));
+    expect(await page.locator('.nhsuk-notification-banner').innerText()).toContain(
+      'Signed out everywhere',
+    );
+    await tutorPage.reload();
+    expect(new URL(tutorPage.url()).pathname).toBe('/sign-in');
+
+    // Disabled, the login cannot sign in with the right password.
+    await clickAndWait(page, page.getByRole('button', { name: 'Disable login' }));
+    expect(await page.locator('.nhsuk-summary-list').innerText()).toContain('Disabled');
+    await signIn(tutorPage, tutorEmail, FIRST_PASSWORD);
+    expect(new URL(tutorPage.url()).pathname).toBe('/sign-in');
+    expectNoPageProblems(tutorPage);
+    await tutorPage.context().close();
+  });
 });
