@@ -27,6 +27,7 @@ describe('navigationFor', () => {
       ['/admin', false, false],
       ['/admin/students/import', false, false],
       ['/admin/certificates', false, true],
+      ['/admin/users', false, false],
     ]);
   });
 });
