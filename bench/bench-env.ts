@@ -4,8 +4,11 @@ import { Client } from 'pg';
 /** The benchmark's own database; never a developer's or production's. */
 export const DEFAULT_BENCH_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/pod_bench';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-/** A fixed secret: the runner signs tokens with it and hands it to the API and the baseline. */
-export const BENCH_JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+/**
+ * A fixed secret: the runner signs tokens with it and hands it to the API and the baseline.
+ * Random-looking, since the API refuses a guessable one under NODE_ENV=production.
+ */
+export const BENCH_JWT_SECRET = 'Qm9vdC1iZW5jaC0yMDI2LTExLTMwLXBvZC1jb2hvcnRzLXhKN3E5';
 /** Every generated user has this password (hashed once, the hash reused). */
 export const BENCH_PASSWORD = 'bench-password-123';
 export const BENCH_COURSE_CODE = 'BENCH';

@@ -319,6 +319,14 @@ export async function generateDataset(
       [seed, passwordHash, o.cohorts * o.studentsPerCohort],
       'users',
     );
+    // The API accepts a token only while its server-side session lives: one long API session per
+    // user, whose id is the user's (bench/tokens.ts signs tokens naming it).
+    await step(
+      'sessions',
+      `INSERT INTO auth_sessions (id, user_id, kind, expires_at)
+       SELECT id, id, 'api', now() + interval '10 years' FROM users`,
+      [],
+    );
     await step(
       'cohort tutors',
       `INSERT INTO cohort_tutors (user_id, cohort_id)

@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { ApiModule } from './api.module';
 import { AppConfig } from './infrastructure/config/app-config';
+import { assertProductionSecrets } from './infrastructure/config/secret-strength';
 import { fastifyTrustProxy } from './infrastructure/config/trust-proxy';
 import { createValidationPipe } from './infrastructure/http/validation';
 import { mountQueueDashboard } from './notifications/queue-dashboard';
@@ -17,6 +18,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
 /** Builds the HTTP application: used by main.ts, the local runner and the e2e tests alike. */
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
+  assertProductionSecrets(config);
   const adapter = new FastifyAdapter({
     trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 20 * 1024 * 1024,
@@ -115,6 +117,7 @@ export async function startApi(config: AppConfig): Promise<NestFastifyApplicatio
 
 /** The worker: a Nest application context with no HTTP server. */
 export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
+  assertProductionSecrets(config);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     bufferLogs: true,
   });

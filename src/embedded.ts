@@ -14,6 +14,7 @@ import {
   startEmbeddedPostgres,
   Stoppable,
 } from './infrastructure/embedded/embedded-services';
+import { isLoopbackHost, loginsWithDemoPasswords } from './auth/demo-exposure';
 import { DEMO_LOGINS, seedIfEmpty } from './seed/seed';
 
 /**
@@ -70,6 +71,8 @@ async function main() {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
       PORT: port,
+      // This machine only, unless HOST says otherwise (and then no demo password may open it).
+      HOST: env.HOST ?? '127.0.0.1',
       JWT_SECRET: env.JWT_SECRET ?? localSecret(dataDir),
       PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
       ADMIN_EMAIL: env.ADMIN_EMAIL ?? DEMO_LOGINS.admin.email,
@@ -82,6 +85,15 @@ async function main() {
     const applied = await ds.runMigrations({ transaction: 'each' });
     if (applied.length) log(`Applied ${applied.length} migration(s)`);
     await seedIfEmpty(ds, log, { nodeEnv: config.NODE_ENV, adminPassword: config.ADMIN_PASSWORD });
+    const exposedDemo = isLoopbackHost(config.HOST) ? [] : await loginsWithDemoPasswords(ds);
+    if (exposedDemo.length) {
+      await ds.destroy();
+      log(
+        `Refusing to listen on ${config.HOST}: ${exposedDemo.join(', ')} still sign in with the published demo password. ` +
+          'Listen on 127.0.0.1 (unset HOST), or give these logins new passwords first (ADMIN_PASSWORD for a new admin).',
+      );
+      return stop(1);
+    }
     await ds.destroy();
 
     apps.push(await startWorker(config));

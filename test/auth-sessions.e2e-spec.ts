@@ -70,6 +70,7 @@ describe('server-side sessions', () => {
       .type('form')
       .send({ _csrf: csrfFrom(home.text) });
     expect(out.status).toBe(303);
+    expect(out.headers['clear-site-data']).toBe('"cache"');
     // A copy of the cookie kept from before sign-out (as an attacker would keep it).
     expect(await page(t, '/tutor', cookie)).toBe(303);
     expect(await me(t, token)).toBe(401);

@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor';
 import { ScopeService } from '../auth/scope.service';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, NotFoundError } from '../common/errors';
+import { staffAttribution } from '../common/staff-attribution';
 import type { AssessmentDefinition } from '../courses/course.entity';
 import { SEATED_STATUSES } from '../enrolments/enrolment.entity';
 import type { EnrolmentStatus } from '../enrolments/enrolment.entity';
@@ -166,7 +167,15 @@ export class AssessmentsService {
     const byCode = new Map(row.results.map((r) => [r.assessment_code, r]));
     const items = row.assessments.map((def) => {
       const result = byCode.get(def.code);
-      return { ...def, result: result ? view(result, def) : null };
+      const shown = result ? view(result, def) : null;
+      // Students see no staff user ids (see common/staff-attribution.ts).
+      if (shown)
+        shown.recordedById = staffAttribution(actor, {
+          id: shown.recordedById,
+          displayName: null,
+          email: null,
+        }).id;
+      return { ...def, result: shown };
     });
     return { enrolmentId, items, total: items.length };
   }

@@ -16,6 +16,7 @@ import { NotificationsQueue } from '../notifications/notifications.queue';
 import type { AttendanceStatus } from './attendance-record.entity';
 import { RegisterRecordDto, SaveRegisterDto } from './dto/save-register.dto';
 import { checkMinutes } from './register-rules';
+import { staffAttribution } from '../common/staff-attribution';
 
 export interface AttendanceRecordView {
   id: string;
@@ -93,7 +94,7 @@ interface WrittenRow {
 /** Columns of a record plus who marked it, as `recordView` reads them. */
 const RECORD_COLUMNS = `ar.id AS record_id, ar.status AS record_status,
        ar.minutes_attended, ar.note, ar.marked_by_id, ar.marked_at,
-       COALESCE(u.display_name, u.email) AS marked_by_name`;
+       u.display_name AS marked_by_display_name, u.email AS marked_by_email`;
 
 interface RecordColumns {
   record_id: string | null;
@@ -102,18 +103,25 @@ interface RecordColumns {
   note: string | null;
   marked_by_id: string | null;
   marked_at: Date | null;
-  marked_by_name: string | null;
+  marked_by_display_name: string | null;
+  marked_by_email: string | null;
 }
 
-function recordView(r: RecordColumns): AttendanceRecordView | null {
+/** The record as `viewer` may see it: students never get the marker's email or id. */
+function recordView(r: RecordColumns, viewer: Pick<Actor, 'role'>): AttendanceRecordView | null {
   if (!r.record_id) return null;
+  const markedBy = staffAttribution(viewer, {
+    id: r.marked_by_id,
+    displayName: r.marked_by_display_name,
+    email: r.marked_by_email,
+  });
   return {
     id: r.record_id,
     status: r.record_status as AttendanceStatus,
     minutesAttended: r.minutes_attended as number,
     note: r.note,
-    markedById: r.marked_by_id,
-    markedByName: r.marked_by_name,
+    markedById: markedBy.id,
+    markedByName: markedBy.name,
     markedAt: r.marked_at as Date,
   };
 }
@@ -322,7 +330,7 @@ export class AttendanceService {
       familyName: r.family_name,
       enrolmentStatus: r.enrolment_status,
       counts: r.counts,
-      record: recordView(r),
+      record: recordView(r, actor),
     }));
     return { session, items, total: items.length };
   }
@@ -371,7 +379,7 @@ export class AttendanceService {
       mandatory: r.mandatory,
       ended: r.ended,
       counts: r.counts,
-      record: recordView(r),
+      record: recordView(r, actor),
     }));
     return { enrolmentId, items, total: items.length };
   }

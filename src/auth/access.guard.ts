@@ -6,10 +6,12 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { LOG_USER_ID, type LoggedRequest } from '../infrastructure/logging/request-log';
 import type { Role } from '../users/user.entity';
 import { AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from './access.decorators';
 import { AccessTokens } from './access-tokens';
 import { AuthSessions } from './auth-sessions.service';
+import { authenticate } from './authenticate';
 
 /**
  * Global guard: a route is closed unless it declares Public() or Roles(...). A route with
@@ -18,10 +20,7 @@ import { AuthSessions } from './auth-sessions.service';
  * A valid signature is not enough: the token's session must still be live on the server
  * (signed out, idle or past its absolute limit ends it) and its user must still exist; role
  * and student link come from the database, so a role change or an erasure takes effect on the
- * next request. That is one prepared statement by primary key per request (AuthSessions.live).
- * A web session's token is accepted only from the page cookie, never as a bearer token, so a
- * copied cookie cannot be replayed against the API. (An API token may open pages: its holder
- * already has every power the pages give.)
+ * next request. That is one prepared statement by primary key per request (see authenticate.ts).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -37,11 +36,8 @@ export class AccessGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const presented = this.tokens.presented(request);
-    const claims = presented ? await this.tokens.verify(presented.token) : null;
-    const session = claims?.sid ? await this.sessions.live(claims.sid) : null;
-    const misplaced = session?.kind === 'web' && presented?.kind !== 'web';
-    if (!claims || !session || session.userId !== claims.sub || misplaced) {
+    const session = await authenticate(this.tokens, this.sessions, request);
+    if (!session) {
       throw new UnauthorizedException({
         code: 'unauthorized',
         message: 'A valid bearer token is required',
@@ -53,7 +49,8 @@ export class AccessGuard implements CanActivate {
       studentId: session.studentId,
       requestId: String(request.id),
     };
-    request.sessionId = claims.sid;
+    request.sessionId = session.sessionId;
+    (request.raw as LoggedRequest)[LOG_USER_ID] = session.userId;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!roles || !roles.includes(session.role)) {
       throw new ForbiddenException({ code: 'forbidden', message: 'Your role may not do this' });

@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor, SYSTEM_ACTOR } from '../auth/actor';
-import { ConflictError, NotFoundError } from '../common/errors';
+import { ConflictError, GoneError, NotFoundError } from '../common/errors';
 import { Page, page, PageQuery } from '../common/pagination';
 import { AppConfig } from '../infrastructure/config/app-config';
 import { isUniqueViolation } from '../infrastructure/database/pg-errors';
@@ -480,6 +480,13 @@ export class CertificatesService {
         [id, actor.role, actor.studentId],
       );
     if (!rows[0]) throw new NotFoundError('Certificate', id);
+    // Erasure empties the PDF (it carried the holder's name); the register entry stays.
+    if (rows[0].pdf.length === 0) {
+      throw new GoneError(
+        'certificate_pdf_erased',
+        `The PDF of certificate ${rows[0].serial} was erased with its holder's personal data`,
+      );
+    }
     return rows[0];
   }
 

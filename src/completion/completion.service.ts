@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { staffAttribution } from '../common/staff-attribution';
 import type { Actor } from '../auth/actor';
 import { ScopeService } from '../auth/scope.service';
 import { AuditEntry, AuditService } from '../audit/audit.service';
@@ -300,7 +301,13 @@ export class CompletionService {
         ORDER BY decided_at DESC, id DESC`,
       [enrolmentId],
     );
-    return { enrolmentId, items: rows.map(decisionView), total: rows.length };
+    // Students see who decided only as "the course team": no staff user ids.
+    const items = rows.map(decisionView).map((d) => ({
+      ...d,
+      decidedById: staffAttribution(actor, { id: d.decidedById, displayName: null, email: null })
+        .id,
+    }));
+    return { enrolmentId, items, total: rows.length };
   }
 
   private async moveStatuses(

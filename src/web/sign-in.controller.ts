@@ -112,6 +112,8 @@ export class SignInController {
   async signOut(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     await this.session.end(request);
     clearSessionCookies(reply, this.config);
+    // Personal pages may linger in the browser's cache on a shared computer (ASVS 14.3.1).
+    void reply.header('clear-site-data', '"cache"');
     return reply.redirect('/sign-in?signedOut=1', 303);
   }
 }

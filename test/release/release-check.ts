@@ -203,74 +203,84 @@ async function crawl(context: BrowserContext, base: string, label: string) {
   return { visited, failures };
 }
 
+/** `npm start` as the README says, in the clone with its own .data/: ready, sign-in, Ctrl-C. */
+async function checkNpmStart(app: string, browser: Browser, procs: Proc[]): Promise<void> {
+  // npm start, as the README says, with its own .data/.
+  const startPort = await freePort();
+  const startBase = `http://localhost:${startPort}`;
+  const embedded = start('npm', ['start'], app, {
+    ...cleanEnv(),
+    PORT: String(startPort),
+    QUEUE_PREFIX: `pod-release-${randomBytes(3).toString('hex')}`,
+  });
+  procs.push(embedded);
+  const t0 = Date.now();
+  await ready(startBase, embedded, 240_000);
+  say(
+    `npm start: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (build, embedded PostgreSQL, migrations, demo seed)`,
+  );
+  const logins = [...embedded.output().matchAll(/^\[pod\] (\w+) login: (\S+) \/ (\S+)$/gm)].map(
+    (m) => ({ role: m[1], email: m[2], password: m[3] }),
+  );
+  check(
+    logins.length === 3,
+    `npm start printed ${logins.length} demo logins:\n${embedded.output()}`,
+  );
+  for (const login of logins) {
+    const context = await browser.newContext();
+    await signInThroughForm(context, startBase, login.email, login.password);
+    await context.close();
+    say(`npm start: ${login.role} signed in through the form as ${login.email}`);
+  }
+  const t2 = Date.now();
+  const ended = await stopGroup(embedded, 'SIGINT');
+  // npm re-raises the signal once its script has exited, as after a Ctrl-C in a terminal.
+  check(
+    ended.code === 0 || ended.signal === 'SIGINT',
+    `npm start ended with ${JSON.stringify(ended)} after Ctrl-C:\n${embedded.output()}`,
+  );
+  check(
+    /\[pod\] Stopped\./.test(embedded.output()),
+    `npm start did not stop cleanly:\n${embedded.output()}`,
+  );
+  say(`npm start: Ctrl-C took ${((Date.now() - t2) / 1000).toFixed(1)} s`);
+  const left = await waitFor('the local run to leave no process', 15_000, () => {
+    const list = processesUnder(app);
+    return list.length === 0 ? list : undefined;
+  }).catch(() => processesUnder(app));
+  check(left.length === 0, `processes left after Ctrl-C:\n${left.join('\n')}`);
+  say('npm start: Ctrl-C stopped everything it started');
+}
+
 async function main() {
   const workRoot = process.env.RELEASE_CHECK_DIR ?? mkdtempSync(join(tmpdir(), 'pod-release-'));
   mkdirSync(workRoot, { recursive: true });
   // The postgres system user runs the embedded cluster as root: let it enter the folder.
   chmodSync(workRoot, 0o755);
   const app = join(workRoot, 'app');
-  rmSync(app, { recursive: true, force: true });
+  // RELEASE_REUSE=1 (for developers iterating on this script) keeps a clone that an earlier run
+  // left built and pruned in RELEASE_CHECK_DIR, and runs only the production part.
+  const reuse = process.env.RELEASE_REUSE === '1';
+  if (!reuse) rmSync(app, { recursive: true, force: true });
   const procs: Proc[] = [];
   const databases: string[] = [];
   let browser: Browser | undefined;
   const mail = await startMailServer();
   try {
-    say(
-      `fresh clone of ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim()} in ${app}`,
-    );
-    run('git', ['clone', '--quiet', REPO, app], workRoot);
-    run('npm', ['ci', '--no-audit', '--no-fund'], app);
     browser = await launchBrowser();
-
-    // npm start, as the README says, with its own .data/.
-    const startPort = await freePort();
-    const startBase = `http://localhost:${startPort}`;
-    const embedded = start('npm', ['start'], app, {
-      ...cleanEnv(),
-      PORT: String(startPort),
-      QUEUE_PREFIX: `pod-release-${randomBytes(3).toString('hex')}`,
-    });
-    procs.push(embedded);
-    const t0 = Date.now();
-    await ready(startBase, embedded, 240_000);
-    say(
-      `npm start: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (build, embedded PostgreSQL, migrations, demo seed)`,
-    );
-    const logins = [...embedded.output().matchAll(/^\[pod\] (\w+) login: (\S+) \/ (\S+)$/gm)].map(
-      (m) => ({ role: m[1], email: m[2], password: m[3] }),
-    );
-    check(
-      logins.length === 3,
-      `npm start printed ${logins.length} demo logins:\n${embedded.output()}`,
-    );
-    for (const login of logins) {
-      const context = await browser.newContext();
-      await signInThroughForm(context, startBase, login.email, login.password);
-      await context.close();
-      say(`npm start: ${login.role} signed in through the form as ${login.email}`);
+    if (!reuse) {
+      say(
+        `fresh clone of ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim()} in ${app}`,
+      );
+      run('git', ['clone', '--quiet', REPO, app], workRoot);
+      run('npm', ['ci', '--no-audit', '--no-fund'], app);
+      await checkNpmStart(app, browser, procs);
+      // The Dockerfile's steps.
+      run('npm', ['run', 'build'], app);
+      run('npm', ['prune', '--omit=dev', '--no-audit', '--no-fund'], app);
     }
-    const t2 = Date.now();
-    const ended = await stopGroup(embedded, 'SIGINT');
-    // npm re-raises the signal once its script has exited, as after a Ctrl-C in a terminal.
-    check(
-      ended.code === 0 || ended.signal === 'SIGINT',
-      `npm start ended with ${JSON.stringify(ended)} after Ctrl-C:\n${embedded.output()}`,
-    );
-    check(
-      /\[pod\] Stopped\./.test(embedded.output()),
-      `npm start did not stop cleanly:\n${embedded.output()}`,
-    );
-    say(`npm start: Ctrl-C took ${((Date.now() - t2) / 1000).toFixed(1)} s`);
-    const left = await waitFor('the local run to leave no process', 15_000, () => {
-      const list = processesUnder(app);
-      return list.length === 0 ? list : undefined;
-    }).catch(() => processesUnder(app));
-    check(left.length === 0, `processes left after Ctrl-C:\n${left.join('\n')}`);
-    say('npm start: Ctrl-C stopped everything it started');
 
-    // The Dockerfile's steps, then the built app in production mode.
-    run('npm', ['run', 'build'], app);
-    run('npm', ['prune', '--omit=dev', '--no-audit', '--no-fund'], app);
+    // The built app in production mode.
     const dbName = `pod_release_check_test_${process.pid}`;
     const admin = new Client({ connectionString: PG_ADMIN_URL });
     await admin.connect();
@@ -331,8 +341,16 @@ async function main() {
     });
     check(pdf.status === 200, `certificate PDF answered ${pdf.status}`);
     const text = (await pdfText(Buffer.from(await pdf.arrayBuffer()))).replace(/\s+/g, '');
-    const link = /https?:\/\/[^\s]+\/verify\/[A-Za-z0-9-]+/.exec(text)?.[0];
+    // The PDF prints the address its QR code holds: the base URL and the code in groups of 4.
+    const link = new RegExp(`${base}/verify/[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{2}`).exec(
+      text,
+    )?.[0];
     check(link, `no verification link in the certificate's PDF text: ${text.slice(0, 400)}`);
+    check(
+      link.endsWith(issued.verificationCode) ||
+        link.replace(/-/g, '').endsWith(issued.verificationCode.replace(/-/g, '')),
+      `the PDF's link ${link} is not certificate ${issued.verificationCode}'s`,
+    );
     const verifyContext = await browser.newContext();
     const verifyPage = await verifyContext.newPage();
     const verified = await verifyPage.goto(link);

@@ -11,6 +11,9 @@ describe('loadConfig', () => {
   it('accepts a complete environment and applies defaults', () => {
     const config = loadConfig(valid);
     expect(config.PORT).toBe(3000);
+    // An unset NODE_ENV outside the local run is production, never development.
+    expect(config.NODE_ENV).toBe('production');
+    expect(config.isProduction).toBe(true);
     expect(config.QUEUE_PREFIX).toBe('pod');
     expect(config.trustProxy).toBe(false);
   });

@@ -42,8 +42,12 @@ class TrustProxyValue implements ValidatorConstraintInterface {
  * process.env: the API, the worker, the local runner and the tests build one of these.
  */
 export class AppConfig {
+  /**
+   * Unset means production: HSTS on, demo seed refused, secrets checked. Only `npm start` (the
+   * local run) and the tests say otherwise.
+   */
   @IsIn(['development', 'test', 'production'])
-  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+  NODE_ENV: 'development' | 'test' | 'production' = 'production';
 
   @IsUrl({ ...urlOptions, protocols: ['postgres', 'postgresql'] })
   DATABASE_URL: string;
@@ -110,6 +114,11 @@ export class AppConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  /** Write logs to this file instead of stdout (appended; the folder is created). */
+  @IsOptional()
+  @IsString()
+  LOG_FILE?: string;
 
   @IsOptional()
   @IsString()
@@ -181,6 +190,11 @@ export class AppConfig {
   @Transform(toBool)
   @IsBoolean()
   DB_LOGGING = false;
+
+  /** Let administrators retry, clean, pause or remove jobs from /admin/queues (read-only if not). */
+  @Transform(toBool)
+  @IsBoolean()
+  QUEUE_DASHBOARD_ACTIONS = false;
 
   @Transform(toInt)
   @IsInt()

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './app-config';
+import { assertProductionSecrets, EXAMPLE_JWT_SECRET, jwtSecretProblem } from './secret-strength';
+
+describe('jwtSecretProblem', () => {
+  it.each([
+    ['the .env.example value', EXAMPLE_JWT_SECRET, /example value/],
+    ['one character repeated', 'x'.repeat(40), /guessable/],
+    ['a phrase', 'mysupersecretjwtkeythatislongenough', /guessable/],
+    ['a repeated word with digits', 'test-secret-test-secret-test-secret-0123', /guessable/],
+    ['an alphabet run', 'abcdefghijklmnopqrstuvwxyz0123456789', /guessable/],
+    ['32 random hex digits', randomBytes(16).toString('hex'), null],
+    ['32 random bytes in base64', randomBytes(32).toString('base64'), null],
+  ])('%s', (_label, secret, expected) => {
+    const problem = jwtSecretProblem(secret);
+    if (expected === null) expect(problem).toBeNull();
+    else expect(problem).toMatch(expected);
+  });
+
+  it('knows the value .env.example ships', () => {
+    const example = readFileSync(join(__dirname, '..', '..', '..', '.env.example'), 'utf8');
+    expect(example).toContain(`JWT_SECRET=${EXAMPLE_JWT_SECRET}\n`);
+  });
+});
+
+describe('assertProductionSecrets', () => {
+  const env = {
+    DATABASE_URL: 'postgres://u:p@db.internal:5432/pod',
+    REDIS_URL: 'redis://cache.internal:6379',
+    PUBLIC_BASE_URL: 'https://pod.example.org',
+    JWT_SECRET: EXAMPLE_JWT_SECRET,
+  };
+
+  it('refuses the example secret in production with one line naming the variable', () => {
+    const attempt = () => assertProductionSecrets(loadConfig({ ...env, NODE_ENV: 'production' }));
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/^Invalid configuration: JWT_SECRET is the example value/);
+  });
+
+  it('lets development and test runs use any 32 characters', () => {
+    for (const NODE_ENV of ['development', 'test']) {
+      expect(() => assertProductionSecrets(loadConfig({ ...env, NODE_ENV }))).not.toThrow();
+    }
+  });
+});
