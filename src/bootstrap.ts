@@ -1,5 +1,5 @@
 import helmet from '@fastify/helmet';
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -9,6 +9,7 @@ import { ApiModule } from './api.module';
 import { AppConfig } from './infrastructure/config/app-config';
 import { assertProductionSecrets } from './infrastructure/config/secret-strength';
 import { fastifyTrustProxy } from './infrastructure/config/trust-proxy';
+import { BODY_LIMIT, limitBodies, parseJsonBodies } from './infrastructure/http/body-parsing';
 import { createValidationPipe } from './infrastructure/http/validation';
 import { mountQueueDashboard } from './notifications/queue-dashboard';
 import { registerWeb } from './web/web-setup';
@@ -21,7 +22,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   assertProductionSecrets(config);
   const adapter = new FastifyAdapter({
     trustProxy: fastifyTrustProxy(config.trustProxy),
-    bodyLimit: 20 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
     // Honour a caller's x-request-id when sane, otherwise mint one; pino reads the same header.
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
@@ -35,7 +36,6 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(helmet, {
@@ -54,11 +54,8 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  fastify.addContentTypeParser(
-    ['text/csv', 'text/plain'],
-    { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 },
-    (_req, body, done) => done(null, body),
-  );
+  limitBodies(fastify);
+  parseJsonBodies(app);
 
   const document = SwaggerModule.createDocument(
     app,
@@ -76,7 +73,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   const routes: RegisteredRoute[] = [];
   fastify.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') routes.push({ method, url: route.url });
+      if (method !== 'HEAD') routes.push({ method, url: route.url, bodyLimit: route.bodyLimit });
     }
   });
   routeTables.set(app, routes);
@@ -84,16 +81,6 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   await registerWeb(app, config);
   await mountQueueDashboard(app);
   await app.init();
-  // An action with no body (e.g. POST .../completion/evaluate) may still arrive labelled JSON:
-  // treat an empty JSON body as no body. This replaces the parser Nest registers in init();
-  // Fastify's own parser, with its prototype-poisoning protection, handles every other body.
-  const jsonParser = fastify.getDefaultJsonParser('error', 'error');
-  fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = body.toString();
-    if (text.trim() === '') return done(null, undefined);
-    void jsonParser(request, text, done);
-  });
   await fastify.ready();
   return app;
 }
@@ -101,6 +88,8 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
 export interface RegisteredRoute {
   method: string;
   url: string;
+  /** Set on routes that take a larger body than BODY_LIMIT (the imports). */
+  bodyLimit?: number;
 }
 const routeTables = new WeakMap<NestFastifyApplication, RegisteredRoute[]>();
 
@@ -122,7 +111,41 @@ export async function startWorker(config: AppConfig): Promise<INestApplicationCo
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   await app.init();
   return app;
+}
+
+/**
+ * What the entry points do on SIGTERM (an orchestrator stopping a replica) or SIGINT: stop
+ * taking new work, let in-flight requests (API) and active jobs (worker) finish, close the
+ * connections, exit 0. Nest's close does it in that order: the HTTP server stops accepting and
+ * drains before the shutdown hooks close PostgreSQL and Redis, and the processors finish their
+ * jobs before those hooks too (QueueWorkerHost). If it takes longer than
+ * SHUTDOWN_TIMEOUT_SECONDS the process exits 1 anyway: a cut job's lock lapses and another
+ * worker runs it again (every job is idempotent); a cut request is the client's to retry.
+ */
+export function closeOnSignals(app: INestApplicationContext, config: AppConfig): void {
+  const logger = new NestLogger('Shutdown');
+  const close = (signal: NodeJS.Signals) => {
+    const started = Date.now();
+    logger.log(
+      `${signal}: finishing in-flight work (at most ${config.SHUTDOWN_TIMEOUT_SECONDS} s)`,
+    );
+    setTimeout(() => {
+      logger.error(`Still busy after ${config.SHUTDOWN_TIMEOUT_SECONDS} s: exiting anyway`);
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_SECONDS * 1000);
+    app.close().then(
+      () => {
+        logger.log(`Stopped in ${Date.now() - started} ms`);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
 }

@@ -379,19 +379,21 @@ export class CertificatesService {
   }
 
   /**
-   * Scheduled: completed enrolments without any certificate whose completion is over a minute old
-   * get their issue job again (an API that could not reach Redis, a job lost with Redis).
+   * Scheduled: completed enrolments without any certificate whose completion is older than
+   * `minAgeSeconds` (CERTIFICATES_SWEEP_AGE_SECONDS: the time the normal path is given to issue
+   * it) get their issue job again (an API that could not reach Redis, a job lost with Redis).
    * Enrolments with a revoked certificate are not included: revocation is deliberate.
    */
-  async sweep(): Promise<number> {
+  async sweep(minAgeSeconds: number): Promise<number> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `SELECT e.id FROM enrolments e
         WHERE e.status = 'completed'
           AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.enrolment_id = e.id)
           AND COALESCE((SELECT max(d.decided_at) FROM completion_decisions d WHERE d.enrolment_id = e.id),
-                       e.updated_at) < now() - interval '1 minute'
+                       e.updated_at) < now() - make_interval(secs => $1)
         ORDER BY e.updated_at
         LIMIT 500`,
+      [minAgeSeconds],
     );
     if (rows.length) {
       await this.queue.requeueIssue(rows.map((r) => r.id));

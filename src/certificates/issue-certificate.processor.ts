@@ -1,14 +1,16 @@
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Processor } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { AppConfig } from '../infrastructure/config/app-config';
+import { JobSchedule } from '../infrastructure/queues/keep-scheduled';
 import { QUEUES } from '../infrastructure/queues/queue-names';
-import { keepScheduled } from '../notifications/keep-scheduled';
-import { CertificatesJob, CertificatesQueue } from './certificates.queue';
+import { QueueWorkerHost } from '../infrastructure/queues/queue-worker-host';
+import {
+  CERTIFICATES_SWEEP_SCHEDULER,
+  CertificatesJob,
+  CertificatesQueue,
+} from './certificates.queue';
 import { CertificatesService, IssueResult } from './certificates.service';
-
-/** How often the worker looks for completions that never got an issue job. */
-const SWEEP_EVERY_MS = 60_000;
 
 /**
  * Hands each job to CertificatesService.issue (idempotent, one transaction). Registered in the
@@ -16,63 +18,42 @@ const SWEEP_EVERY_MS = 60_000;
  *
  * The jobs of a worker that died are found stalled once their 30 s lock lapses (checked every
  * 10 s) and handed to another worker; a false stall only runs a job twice, which the database
- * makes harmless. The worker starts after boot, once its concurrency is set from the config.
+ * makes harmless.
  */
 @Processor(QUEUES.certificates, {
   autorun: false,
   lockDuration: 30_000,
   stalledInterval: 10_000,
 })
-export class IssueCertificateProcessor
-  extends WorkerHost
-  implements OnApplicationBootstrap, OnModuleDestroy
-{
-  private readonly logger = new Logger(IssueCertificateProcessor.name);
-  private stopScheduling?: () => void;
+export class IssueCertificateProcessor extends QueueWorkerHost {
+  protected readonly logger = new Logger(IssueCertificateProcessor.name);
 
   constructor(
     private readonly certificates: CertificatesService,
     private readonly queue: CertificatesQueue,
-    private readonly config: AppConfig,
+    config: AppConfig,
   ) {
-    super();
+    super(config);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.stopScheduling = await keepScheduled(
-      () => this.queue.scheduleSweep(SWEEP_EVERY_MS),
-      this.logger,
-    );
-    this.worker.concurrency = this.config.WORKER_CONCURRENCY;
-    this.worker.run().catch((error: unknown) => this.logger.error(error));
-  }
-
-  onModuleDestroy(): void {
-    this.stopScheduling?.();
+  /** The sweep finds completions that never got an issue job (lost with Redis, or never sent). */
+  protected override schedules(): JobSchedule[] {
+    return [
+      {
+        id: CERTIFICATES_SWEEP_SCHEDULER,
+        upsert: () => this.queue.scheduleSweep(this.config.CERTIFICATES_SWEEP_SECONDS * 1000),
+      },
+    ];
   }
 
   async process(job: Job<CertificatesJob>): Promise<IssueResult | { queued: number }> {
     const data = job.data;
-    if ('sweep' in data) return { queued: await this.certificates.sweep() };
+    if ('sweep' in data) {
+      return { queued: await this.certificates.sweep(this.config.CERTIFICATES_SWEEP_AGE_SECONDS) };
+    }
     return this.certificates.issue(data.enrolmentId, {
       supersedesId: data.supersedesId,
       reason: data.reason,
     });
-  }
-
-  /** A job that failed for good stays in the failed set (removeOnFail: false); say so in the log. */
-  @OnWorkerEvent('failed')
-  onFailed(job: Job | undefined, error: Error): void {
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      this.logger.error(
-        `Job ${job.name} ${job.id} failed after ${job.attemptsMade} attempt(s): ${error.message}`,
-      );
-    }
-  }
-
-  /** Connection and lock errors: BullMQ recovers by itself; without a listener they would throw. */
-  @OnWorkerEvent('error')
-  onError(error: Error): void {
-    this.logger.warn(`${QUEUES.certificates} worker: ${error.message}`);
   }
 }

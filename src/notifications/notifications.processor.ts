@@ -1,51 +1,49 @@
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { Job } from 'bullmq';
+import { Processor } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { Job, Worker } from 'bullmq';
 import { AppConfig } from '../infrastructure/config/app-config';
+import { JobSchedule } from '../infrastructure/queues/keep-scheduled';
 import { QUEUES } from '../infrastructure/queues/queue-names';
-import { keepScheduled } from './keep-scheduled';
+import { QueueWorkerHost } from '../infrastructure/queues/queue-worker-host';
 import { AttendanceWarningsService, RiskCheckResult } from './attendance-warnings.service';
-import { NotificationsJob, NotificationsQueue } from './notifications.queue';
+import {
+  NotificationsJob,
+  NotificationsQueue,
+  OUTBOX_SWEEP_SCHEDULER,
+} from './notifications.queue';
 import { DeliveryOutcome, OutboxSender } from './outbox-sender.service';
-
-/** How often the worker re-queues pending emails whose job was lost. */
-const SWEEP_EVERY_MS = 60_000;
 
 /**
  * Sends outbox rows, runs risk checks after register saves, and sweeps the outbox. Registered in
- * the worker module only. The worker starts after boot, once its concurrency and the send rate
- * limit (MAIL_RATE_PER_SECOND, shared by all workers through Redis) are set from the config.
+ * the worker module only. The send rate limit (MAIL_RATE_PER_SECOND) is enforced by BullMQ in
+ * Redis, so it holds across all workers together.
  */
 @Processor(QUEUES.notifications, { autorun: false })
-export class NotificationsProcessor
-  extends WorkerHost
-  implements OnApplicationBootstrap, OnModuleDestroy
-{
-  private readonly logger = new Logger(NotificationsProcessor.name);
-  private stopScheduling?: () => void;
+export class NotificationsProcessor extends QueueWorkerHost {
+  protected readonly logger = new Logger(NotificationsProcessor.name);
 
   constructor(
     private readonly sender: OutboxSender,
     private readonly warnings: AttendanceWarningsService,
     private readonly queue: NotificationsQueue,
-    private readonly config: AppConfig,
+    config: AppConfig,
   ) {
-    super();
+    super(config);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.stopScheduling = await keepScheduled(
-      () => this.queue.scheduleSweep(SWEEP_EVERY_MS),
-      this.logger,
-    );
-    // Read by BullMQ each time it fetches a job, so setting it before run() applies it throughout.
-    this.worker.opts.limiter = { max: this.config.MAIL_RATE_PER_SECOND, duration: 1_000 };
-    this.worker.concurrency = this.config.WORKER_CONCURRENCY;
-    this.worker.run().catch((error: unknown) => this.logger.error(error));
+  /** The sweep re-queues pending outbox rows whose send job was lost. */
+  protected override schedules(): JobSchedule[] {
+    return [
+      {
+        id: OUTBOX_SWEEP_SCHEDULER,
+        upsert: () => this.queue.scheduleSweep(this.config.OUTBOX_SWEEP_SECONDS * 1000),
+      },
+    ];
   }
 
-  onModuleDestroy(): void {
-    this.stopScheduling?.();
+  /** Read by BullMQ each time it fetches a job, so setting it before run() applies it throughout. */
+  protected override configure(worker: Worker): void {
+    worker.opts.limiter = { max: this.config.MAIL_RATE_PER_SECOND, duration: 1_000 };
   }
 
   async process(job: Job<NotificationsJob>): Promise<DeliveryOutcome | RiskCheckResult | number> {
@@ -56,24 +54,8 @@ export class NotificationsProcessor
       case 'risk-check':
         return this.warnings.check(data.sessionId);
       case 'sweep':
-        return this.sender.sweep();
+        return this.sender.sweep(this.config.OUTBOX_SWEEP_AGE_SECONDS);
     }
-  }
-
-  /** A job that failed for good stays in the failed set (removeOnFail: false); say so in the log. */
-  @OnWorkerEvent('failed')
-  onFailed(job: Job | undefined, error: Error): void {
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      this.logger.error(
-        `Job ${job.name} ${job.id} failed after ${job.attemptsMade} attempt(s): ${error.message}`,
-      );
-    }
-  }
-
-  /** Connection and lock errors: BullMQ recovers by itself; without a listener they would throw. */
-  @OnWorkerEvent('error')
-  onError(error: Error): void {
-    this.logger.warn(`${QUEUES.notifications} worker: ${error.message}`);
   }
 }
 

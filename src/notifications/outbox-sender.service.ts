@@ -9,9 +9,6 @@ export type DeliveryOutcome = 'sent' | 'skipped';
 
 /** Namespace of the per-row advisory lock that makes a send exclusive: pg_advisory_lock(ns, key). */
 const SEND_LOCK_NAMESPACE = 50_001;
-/** A pending row untouched for this long has lost its job (Redis restart, API without Redis). */
-const STALE_AFTER = '1 minute';
-
 /** The worker's side of the outbox: sends rows and re-queues the ones whose job was lost. */
 @Injectable()
 export class OutboxSender {
@@ -100,13 +97,16 @@ export class OutboxSender {
     }
   }
 
-  /** Scheduled: queue again every pending row that has sat untouched (its job was lost). */
-  async sweep(): Promise<number> {
+  /**
+   * Scheduled: queue again every pending row that has sat untouched for `minAgeSeconds`
+   * (OUTBOX_SWEEP_AGE_SECONDS): its job was lost, or never queued.
+   */
+  async sweep(minAgeSeconds: number): Promise<number> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `SELECT id FROM notifications
-        WHERE status = 'pending' AND updated_at < now() - $1::interval
+        WHERE status = 'pending' AND updated_at < now() - make_interval(secs => $1)
         ORDER BY created_at LIMIT 500`,
-      [STALE_AFTER],
+      [minAgeSeconds],
     );
     if (rows.length) {
       await this.queue.resend(rows.map((r) => r.id));

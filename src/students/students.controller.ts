@@ -3,6 +3,7 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/access.decorators';
 import { UuidParam } from '../common/uuid-param';
+import { ImportBody } from '../infrastructure/http/body-parsing';
 import { CreateStudentDto } from './dto/create-student.dto';
 import { ImportStudentsQuery } from './dto/import-students.query';
 import { ListStudentsQuery } from './dto/list-students.query';
@@ -39,6 +40,7 @@ export class StudentsController {
 
   @Roles('admin')
   @Post('import')
+  @ImportBody()
   @HttpCode(200)
   @ApiConsumes('text/csv')
   @ApiBody({

@@ -19,6 +19,7 @@ import { CertificatesService, CertificateView } from '../certificates/certificat
 import { ListCertificatesQuery } from '../certificates/dto/list-certificates.query';
 import { DomainError } from '../common/errors';
 import { UuidParam } from '../common/uuid-param';
+import { ImportBody } from '../infrastructure/http/body-parsing';
 import { ImportResult, StudentImportService } from '../students/student-import.service';
 import { PROFESSIONS } from '../students/student.entity';
 import { CsrfGuard } from './csrf.guard';
@@ -83,6 +84,7 @@ export class AdminPagesController {
 
   @Roles('admin')
   @Post('admin/students/import')
+  @ImportBody()
   async import(@CurrentActor() actor: Actor, @Body() body: unknown, @Res() reply: FastifyReply) {
     const { form, errors } = await validateForm(StudentImportForm, body);
     let result: ImportResult | null = null;

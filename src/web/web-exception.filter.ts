@@ -6,6 +6,7 @@ import {
   ProblemDetailsFilter,
   toProblem,
 } from '../infrastructure/http/problem-details.filter';
+import { OUTAGE_RETRY_AFTER_SECONDS } from '../infrastructure/http/dependency-outage';
 import { CSRF_FAILED } from './csrf.guard';
 import { PageRenderer } from './page-renderer.service';
 import { SESSION_COOKIE, cookieOptions } from './web-cookies';
@@ -35,7 +36,9 @@ export class WebExceptionFilter implements ExceptionFilter {
     if (!wantsHtml(request)) return this.problems.catch(exception, host);
 
     const problem = toProblem(exception);
-    if (problem.status >= 500) {
+    if (problem.status === 503) {
+      this.logger.warn({ err: exception, reqId: request.id, url: request.url }, 'Unavailable');
+    } else if (problem.status >= 500) {
       this.logger.error({ err: exception, reqId: request.id, url: request.url }, 'Unhandled error');
     }
     try {
@@ -99,7 +102,15 @@ export class WebExceptionFilter implements ExceptionFilter {
         return;
       }
     }
-    if (problem.status >= 500) {
+    if (problem.status === 503) {
+      void reply.header('retry-after', String(OUTAGE_RETRY_AFTER_SECONDS));
+      this.pages.render(
+        reply,
+        'errors/service-unavailable.njk',
+        { title: 'Sorry, the service is unavailable' },
+        503,
+      );
+    } else if (problem.status >= 500) {
       this.pages.render(
         reply,
         'errors/server-error.njk',

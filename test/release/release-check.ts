@@ -26,7 +26,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/chromium';
 import { startMailServer } from '../helpers/mail-server';
 import { pdfText } from '../helpers/pdf-text';
@@ -159,46 +159,72 @@ async function signInThroughForm(context: BrowserContext, base: string, email: s
 }
 
 /**
- * Every link of every page reachable from the home page, as one signed-in user. Links are
- * fetched with the browser's cookies; HTML pages are then opened in the page to read their links
- * (so the navigation and every in-page link count). No form is ever submitted.
+ * Every link of every page reachable from the home page, as one signed-in user, opened in
+ * Chromium by a few tabs at once (each page's links are read from its DOM, so the navigation and
+ * every in-page link count). A link the browser downloads instead of showing (CSV, XLSX, PDF) is
+ * fetched with the same cookies for its status. No form is ever submitted.
  */
 async function crawl(context: BrowserContext, base: string, label: string) {
   const origin = new URL(base).origin;
-  const seen = new Set<string>();
+  const seen = new Set<string>(['/']);
   const queue = ['/'];
   const visited: Array<{ path: string; status: number; type: string }> = [];
   const failures: string[] = [];
-  const page = await context.newPage();
-  while (queue.length && visited.length < CRAWL_LIMIT) {
-    const path = queue.shift()!;
-    if (seen.has(path)) continue;
-    seen.add(path);
-    const res = await context.request.get(`${base}${path}`, { maxRedirects: 5 });
-    const type = (res.headers()['content-type'] ?? '').split(';')[0];
-    visited.push({ path, status: res.status(), type });
-    if (res.status() >= 400) {
-      failures.push(`${res.status()} ${path}`);
-      continue;
+  const enqueue = (href: string, from: string) => {
+    const u = new URL(href, `${base}${from}`);
+    // The API documentation is for developers, not a page of the product's navigation.
+    if (u.origin !== origin || u.pathname.startsWith('/docs')) return;
+    const next = `${u.pathname}${u.search}`;
+    if (seen.has(next)) return;
+    seen.add(next);
+    queue.push(next);
+  };
+  const visit = async (tab: Page, path: string) => {
+    const response = await tab
+      .goto(`${base}${path}`, { waitUntil: 'domcontentloaded' })
+      .catch(() => null);
+    let status: number;
+    let type: string;
+    if (response) {
+      status = response.status();
+      type = (response.headers()['content-type'] ?? '').split(';')[0];
+    } else {
+      const res = await context.request.get(`${base}${path}`);
+      status = res.status();
+      type = (res.headers()['content-type'] ?? '').split(';')[0];
     }
-    const finalUrl = new URL(res.url());
+    visited.push({ path, status, type });
+    if (status >= 400) return failures.push(`${status} ${path}`);
+    if (!response || type !== 'text/html') return;
     check(
-      finalUrl.pathname !== '/sign-in' || path === '/sign-in',
+      new URL(tab.url()).pathname !== '/sign-in',
       `${label}: ${path} sent a signed-in user to the sign-in page`,
     );
-    if (type !== 'text/html') continue;
-    await page.goto(`${base}${path}`);
-    const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href') ?? ''));
-    for (const href of hrefs) {
-      const u = new URL(href, `${base}${path}`);
-      if (u.origin !== origin) continue;
-      // The API documentation is for developers, not a page of the product's navigation.
-      if (u.pathname.startsWith('/docs')) continue;
-      const next = `${u.pathname}${u.search}`;
-      if (!seen.has(next)) queue.push(next);
-    }
-  }
-  await page.close();
+    const hrefs = await tab.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href') ?? ''));
+    for (const href of hrefs) if (!href.startsWith('#')) enqueue(href, path);
+  };
+  const tabs = await Promise.all([1, 2, 3, 4].map(() => context.newPage()));
+  let busy = 0;
+  await Promise.all(
+    tabs.map(async (tab) => {
+      for (;;) {
+        const path = queue.shift();
+        if (path === undefined) {
+          if (busy === 0) return;
+          await new Promise((r) => setTimeout(r, 20));
+          continue;
+        }
+        if (visited.length >= CRAWL_LIMIT) return;
+        busy++;
+        try {
+          await visit(tab, path);
+        } finally {
+          busy--;
+        }
+      }
+    }),
+  );
+  await Promise.all(tabs.map((tab) => tab.close()));
   check(visited.length < CRAWL_LIMIT, `${label}: crawl hit its limit of ${CRAWL_LIMIT} pages`);
   return { visited, failures };
 }
@@ -385,9 +411,17 @@ async function main() {
         `crawl as ${who.role}: ${result.visited.length} links in ${((Date.now() - t1) / 1000).toFixed(1)} s, ${result.failures.length} failed`,
       );
       for (const f of result.failures) say(`  FAILED ${f}`);
+      const kinds = new Map<string, number>();
+      for (const v of result.visited) {
+        const kind = v.path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, ':id').replace(/\?.*$/, '?…');
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      }
       report.push(
-        `# ${who.role}: ${result.visited.length} links`,
-        ...result.visited.map((v) => `${v.status} ${v.type} ${v.path}`),
+        `# ${who.role}: ${result.visited.length} links, ${kinds.size} kinds of page`,
+        ...[...kinds].sort().map(([kind, n]) => `  ${String(n).padStart(4)} × ${kind}`),
+        ...result.visited
+          .sort((x, y) => x.path.localeCompare(y.path))
+          .map((v) => `${v.status} ${v.type} ${v.path}`),
         '',
       );
     }

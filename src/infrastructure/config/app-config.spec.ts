@@ -16,6 +16,10 @@ describe('loadConfig', () => {
     expect(config.isProduction).toBe(true);
     expect(config.QUEUE_PREFIX).toBe('pod');
     expect(config.trustProxy).toBe(false);
+    expect(config.CERTIFICATES_SWEEP_SECONDS).toBe(30);
+    expect(config.OUTBOX_SWEEP_AGE_SECONDS).toBe(30);
+    expect(config.SHUTDOWN_TIMEOUT_SECONDS).toBe(25);
+    expect(config.REDIS_ALLOW_EVICTION).toBe(false);
   });
 
   it('converts numbers and booleans from strings', () => {
@@ -39,6 +43,9 @@ describe('loadConfig', () => {
     ['a TRUST_PROXY that is neither hops nor addresses', { TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
     ['a non-numeric port', { PORT: 'eighty' }, 'PORT'],
     ['an admin email without a password', { ADMIN_EMAIL: 'a@b.c' }, 'ADMIN_PASSWORD is required'],
+    ['a sweep that never runs', { CERTIFICATES_SWEEP_SECONDS: '0' }, 'CERTIFICATES_SWEEP_SECONDS'],
+    ['a non-numeric sweep age', { OUTBOX_SWEEP_AGE_SECONDS: 'soon' }, 'OUTBOX_SWEEP_AGE_SECONDS'],
+    ['a shutdown with no time', { SHUTDOWN_TIMEOUT_SECONDS: '0' }, 'SHUTDOWN_TIMEOUT_SECONDS'],
   ])('refuses %s with one line naming the variable', (_name, overrides, expected) => {
     const attempt = () => loadConfig({ ...valid, ...overrides });
     expect(attempt).toThrow(ConfigError);

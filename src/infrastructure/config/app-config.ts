@@ -187,6 +187,64 @@ export class AppConfig {
   @Max(64)
   WORKER_CONCURRENCY = 4;
 
+  /**
+   * How often the worker sweeps PostgreSQL for completions without a certificate, and how old a
+   * completion must be before the sweep (rather than the job queued with it) issues it. After a
+   * Redis data loss every certificate goes out within about the sum of the two.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  CERTIFICATES_SWEEP_SECONDS = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  CERTIFICATES_SWEEP_AGE_SECONDS = 30;
+
+  /** The same for pending emails in the outbox (age: since the row was last touched). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  OUTBOX_SWEEP_SECONDS = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  OUTBOX_SWEEP_AGE_SECONDS = 30;
+
+  /**
+   * How often a worker checks that its job schedulers still exist in Redis (it also re-creates
+   * them at once whenever its Redis connection comes back).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  SCHEDULES_CHECK_SECONDS = 30;
+
+  /**
+   * On SIGTERM, how long the API waits for in-flight requests and the worker for active jobs
+   * before closing anyway. Keep it below the orchestrator's kill grace period (30 s by default).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  SHUTDOWN_TIMEOUT_SECONDS = 25;
+
+  /**
+   * BullMQ loses jobs if Redis evicts keys: at boot a Redis whose maxmemory-policy is not
+   * noeviction is a loud warning, and in production a refusal to start unless this is set.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  REDIS_ALLOW_EVICTION = false;
+
   @Transform(toBool)
   @IsBoolean()
   DB_LOGGING = false;

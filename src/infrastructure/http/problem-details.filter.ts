@@ -18,6 +18,7 @@ import {
   PG_UNIQUE_VIOLATION,
   pgErrorCode,
 } from '../database/pg-errors';
+import { isDependencyOutage, OUTAGE_RETRY_AFTER_SECONDS } from './dependency-outage';
 
 export interface ProblemDetails {
   type: string;
@@ -84,6 +85,13 @@ export function toProblem(exception: unknown): ProblemDetails {
     const status = fastifyError.statusCode;
     return problem(status, CODES[status] ?? 'bad_request', fastifyError.message ?? 'Bad request');
   }
+  if (isDependencyOutage(exception)) {
+    return problem(
+      503,
+      'unavailable',
+      'The service is unavailable for a moment; try again shortly',
+    );
+  }
   const sqlState = pgErrorCode(exception) ?? '';
   switch (sqlState) {
     case PG_UNIQUE_VIOLATION:
@@ -133,7 +141,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const request = ctx.getRequest<FastifyRequest>();
     const body = toProblem(exception);
-    if (body.status >= 500) {
+    if (body.status === 503) {
+      this.logger.warn({ err: exception, reqId: request?.id, url: request?.url }, 'Unavailable');
+      void reply.header('retry-after', String(OUTAGE_RETRY_AFTER_SECONDS));
+    } else if (body.status >= 500) {
       this.logger.error(
         { err: exception, reqId: request?.id, url: request?.url },
         'Unhandled error',

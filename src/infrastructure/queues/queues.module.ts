@@ -1,7 +1,9 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { QueueErrorLogger } from './queue-error-logger';
 import { QUEUES } from './queue-names';
+import { RedisEvictionCheck } from './redis-eviction-check';
 
 const allQueues = Object.values(QUEUES).map((name) => ({ name }));
 
@@ -38,6 +40,7 @@ export class QueuesModule {
         }),
         BullModule.registerQueue(...allQueues),
       ],
+      providers: [QueueErrorLogger, RedisEvictionCheck],
       exports: [BullModule],
     };
   }
