@@ -33,6 +33,43 @@ async function linkFor(mail: MailServer, address: string, n: number): Promise<st
   return match[1];
 }
 
+/** A course and one cohort of it, made through the API as an administrator. */
+async function makeCohortThroughApi(
+  t: WebTestApp,
+  admin: { token: string },
+  code: string,
+  number: number,
+): Promise<{ id: string }> {
+  const course = await t
+    .http()
+    .post('/api/v1/courses')
+    .set(bearer(admin))
+    .send({
+      code,
+      title: 'Peer-supported Open Dialogue',
+      provider: 'NELFT NHS Foundation Trust with London South Bank University',
+      accreditationBody: 'AFT',
+      accreditationLevel: 'Foundation',
+      targets: { contactHours: 60, independentHours: 120 },
+      assessments: POD_ASSESSMENTS,
+      defaultCompletionRules: POD_RULES,
+    })
+    .expect(201);
+  const cohort = await t
+    .http()
+    .post('/api/v1/cohorts')
+    .set(bearer(admin))
+    .send({
+      courseId: course.body.id,
+      number,
+      startDate: '2027-01-11',
+      endDate: '2027-12-10',
+      capacity: 8,
+    })
+    .expect(201);
+  return cohort.body;
+}
+
 /**
  * The issue's "done when": from an empty system an administrator imports ten students, enrols
  * them in one step and invites them; one student sets a password from the emailed link, signs
@@ -65,33 +102,7 @@ describe('people and access in a browser', () => {
   it('an admin imports, enrols and invites ten students; one sets, uses and resets a password', async () => {
     const admin = await createUser(t, 'admin');
     // The course and cohort set-up pages belong to another issue; here they come through the API.
-    const course = await t
-      .http()
-      .post('/api/v1/courses')
-      .set(bearer(admin))
-      .send({
-        code: 'PODWEB',
-        title: 'Peer-supported Open Dialogue',
-        provider: 'NELFT NHS Foundation Trust with London South Bank University',
-        accreditationBody: 'AFT',
-        accreditationLevel: 'Foundation',
-        targets: { contactHours: 60, independentHours: 120 },
-        assessments: POD_ASSESSMENTS,
-        defaultCompletionRules: POD_RULES,
-      })
-      .expect(201);
-    const cohort = await t
-      .http()
-      .post('/api/v1/cohorts')
-      .set(bearer(admin))
-      .send({
-        courseId: course.body.id,
-        number: 31,
-        startDate: '2027-01-11',
-        endDate: '2027-12-10',
-        capacity: 8,
-      })
-      .expect(201);
+    const cohort = await makeCohortThroughApi(t, admin, 'PODWEB', 31);
 
     // The administrator imports ten students.
     page = await newPage(browser, t.baseUrl);
@@ -112,7 +123,7 @@ describe('people and access in a browser', () => {
     );
 
     // ...enrols them in one step and invites them.
-    await page.goto(`/admin/cohorts/${cohort.body.id}`);
+    await page.goto(`/admin/cohorts/${cohort.id}`);
     await clickAndWait(page, page.getByRole('button', { name: 'Enrol several students' }));
     await expectAccessible(page, 'enrol several students');
     await page.getByLabel("Students' email addresses").fill(emails.join('\n'));
@@ -179,19 +190,7 @@ describe('people and access in a browser', () => {
 
   it('an admin invites a tutor, sets their cohorts, signs them out everywhere and disables the login', async () => {
     const admin = await createUser(t, 'admin');
-    const [course] = (await t.http().get('/api/v1/courses').set(bearer(admin))).body.items;
-    await t
-      .http()
-      .post('/api/v1/cohorts')
-      .set(bearer(admin))
-      .send({
-        courseId: course.id,
-        number: 32,
-        startDate: '2027-01-11',
-        endDate: '2027-12-10',
-        capacity: 8,
-      })
-      .expect(201);
+    await makeCohortThroughApi(t, admin, 'PODUSR', 32);
     const tutorEmail = `tutor-${Date.now()}@example.org`;
     page = await newPage(browser, t.baseUrl);
     await signIn(page, admin.email);
@@ -204,7 +203,7 @@ describe('people and access in a browser', () => {
     await page.getByLabel('Email address').fill(tutorEmail);
     await page.getByLabel('Name').fill('Tam Tutor');
     await page.getByLabel('Tutor', { exact: true }).check();
-    await page.getByLabel('Cohort 32 (PODWEB)').check();
+    await page.getByLabel('Cohort 32 (PODUSR)').check();
     await expectAccessible(page, 'invite a member of staff');
     await clickAndWait(page, page.getByRole('button', { name: 'Send invitation' }));
     expect(await page.locator('.nhsuk-notification-banner').innerText()).toContain(tutorEmail);
