@@ -44,6 +44,26 @@ export default tseslint.config(
     },
   },
   {
+    // Pages call the feature services (with the signed-in actor), so their numbers and scoping
+    // are the API's: no database access in src/web/.
+    files: ['src/web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'typeorm', message: 'Pages call feature services; SQL lives in the features.' },
+            {
+              name: '@nestjs/typeorm',
+              message: 'Pages call feature services; SQL lives in the features.',
+            },
+            { name: 'pg', message: 'Pages call feature services; SQL lives in the features.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'src/**/*.spec.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -44,6 +44,7 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      setupFiles: ['<rootDir>/test/setup/worker-env.ts'],
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
     },
   ],

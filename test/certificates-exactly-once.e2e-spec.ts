@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { CertificatesQueue } from '../src/certificates/certificates.queue';
-import { CertificatesService } from '../src/certificates/certificates.service';
+import { CertificateIssuingService } from '../src/certificates/certificate-issuing.service';
 import { QUEUES } from '../src/infrastructure/queues/queue-names';
 import { certificatesOf, makeCompletedCohort } from './helpers/certificate-factories';
 import { makeEnrolment, makeStudent } from './helpers/factories';
@@ -52,7 +52,7 @@ describe('certificates are issued exactly once', () => {
   it('running the issue twice, at once or one after the other, gives one certificate', async () => {
     const c = await makeCompletedCohort(t.db, 1);
     const [enrolment] = c.enrolments;
-    const service = t.app.get(CertificatesService);
+    const service = t.app.get(CertificateIssuingService);
     const results = await Promise.all([
       service.issue(enrolment.id),
       service.issue(enrolment.id),
@@ -123,7 +123,7 @@ describe('certificates are issued exactly once', () => {
   it('the sweep queues completions whose job never reached Redis, but not revoked ones', async () => {
     const c = await makeCompletedCohort(t.db, 3);
     const [lost, revokedOne, notYet] = c.enrolments;
-    const service = t.app.get(CertificatesService);
+    const service = t.app.get(CertificateIssuingService);
     const revoked = await service.issue(revokedOne.id);
     await t.db.query(
       `UPDATE certificates SET status = 'revoked', revoked_at = now(), revoked_reason = 'test' WHERE id = $1`,

@@ -2,8 +2,11 @@ import { INestApplicationContext } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { CertificatesQueue } from '../src/certificates/certificates.queue';
 import { certificatesOf, makeCompletedCohort } from './helpers/certificate-factories';
+import { makeSession } from './helpers/factories';
 import { startMailServer, MailServer } from './helpers/mail-server';
 import { pdfText } from './helpers/pdf-text';
+import { runQueue } from './helpers/progress-factories';
+import { TcpProxy } from './helpers/tcp-proxy';
 import {
   bearer,
   createTestApp,
@@ -179,6 +182,100 @@ describe('certificates: completion -> certificate -> PDF -> verify -> revoke / r
     expect(reissueRevoked.status).toBe(409);
 
     expect(await certificatesOf(t.db, [enrolment.id])).toHaveLength(1);
+  });
+
+  it('prints the contact hours progress and the decision count: optional sessions and sessions before enrolment are left out', async () => {
+    const c = await makeCompletedCohort(t.db, 1, { minutes: 330 });
+    const [enrolment] = c.enrolments;
+    // Attended, but neither counts: an optional session, and one before the enrolment date.
+    const optional = await makeSession(t.db, c.cohort.id, {
+      startsAt: new Date('2018-03-19T09:30:00Z'),
+      minutes: 360,
+      mandatory: false,
+    });
+    const early = await makeSession(t.db, c.cohort.id, {
+      startsAt: new Date('2017-11-06T09:30:00Z'),
+      minutes: 360,
+    });
+    for (const sessionId of [optional.id, early.id]) {
+      await t.db.query(
+        `INSERT INTO attendance_records (session_id, enrolment_id, status, minutes_attended)
+         VALUES ($1, $2, 'present', 360)`,
+        [sessionId, enrolment.id],
+      );
+    }
+    await t.app.get(CertificatesQueue).issue([enrolment.id]);
+    const cert = await issuedFor(enrolment.id);
+    const progress = await t
+      .http()
+      .get(`/api/v1/enrolments/${enrolment.id}/progress`)
+      .set(bearer(admin));
+    expect(progress.body.attendance.attendedHours).toBe(5.5);
+    expect(cert.contactHours).toBe(5.5);
+    const pdf = await t
+      .http()
+      .get(`/api/v1/certificates/${cert.id}/pdf`)
+      .set(bearer(admin))
+      .buffer(true)
+      .parse(binary);
+    expect(await pdfText(pdf.body as Buffer)).toContain('Contact hours attended: 5.5');
+  });
+
+  it('a reissue asked for while Redis is down answers 202, is kept in PostgreSQL and done by the sweep', async () => {
+    const c = await makeCompletedCohort(t.db, 1);
+    const [enrolment] = c.enrolments;
+    await t.app.get(CertificatesQueue).issue([enrolment.id]);
+    const old = await issuedFor(enrolment.id);
+
+    const redis = new URL(t.config.REDIS_URL);
+    const proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));
+    const port = await proxy.open();
+    const cut = await createTestApp({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    try {
+      await proxy.cut();
+      const res = await cut
+        .http()
+        .post(`/api/v1/certificates/${old.id}/reissue`)
+        .set(bearer(admin))
+        .send({ reason: 'Family name corrected' });
+      expect(res.status).toBe(202);
+      expect(res.body).toMatchObject({ id: old.id, status: 'issued' });
+    } finally {
+      await proxy.cut();
+      await cut.close().catch(() => undefined);
+    }
+    const [pending] = await t.db.query(
+      `SELECT enrolment_id, reason, done_at FROM certificate_reissues WHERE certificate_id = $1`,
+      [old.id],
+    );
+    expect(pending).toEqual({
+      enrolment_id: enrolment.id,
+      reason: 'Family name corrected',
+      done_at: null,
+    });
+
+    // A minute later the worker's sweep finds the request and the reissue happens.
+    await t.db.query(
+      `UPDATE certificate_reissues SET requested_at = now() - interval '2 minutes'
+        WHERE certificate_id = $1`,
+      [old.id],
+    );
+    const queue = runQueue(t, 'certificates');
+    try {
+      await queue.add('sweep', { sweep: true }, { jobId: `sweep-reissue-${old.id}` });
+      const superseded = await eventually(async () => {
+        const r = await t.http().get(`/api/v1/certificates/${old.id}`).set(bearer(admin));
+        return r.body.status === 'superseded' ? r.body : null;
+      }, 30_000);
+      expect(superseded.supersededById).toEqual(expect.any(String));
+    } finally {
+      await queue.close();
+    }
+    const [done] = await t.db.query(
+      `SELECT done_at FROM certificate_reissues WHERE certificate_id = $1`,
+      [old.id],
+    );
+    expect(done.done_at).not.toBeNull();
   });
 
   it('reissue after a name correction supersedes the old certificate with a new serial and code', async () => {

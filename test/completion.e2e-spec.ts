@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { CertificateIssuingService } from '../src/certificates/certificate-issuing.service';
 import { makeBlock, makeSession, makeStudent, recordAssessment } from './helpers/factories';
 import {
   auditEvents,
@@ -127,11 +128,18 @@ describe('completion: POST /cohorts/:id/completion/evaluate and POST /enrolments
     const [d2] = await decisionsOf(c.C2);
     expect(d2.results[3]).toMatchObject({ actual: ['ESSAY'], passed: false });
 
+    // The standard enrolment audit entry (the row before and after), with the decision's facts.
     expect(await auditEvents(t.db, c.C1)).toEqual([
       expect.objectContaining({
         action: 'completion.decided',
-        before: { status: 'enrolled' },
-        after: expect.objectContaining({ status: 'completed', override: false }),
+        before: expect.objectContaining({ id: c.C1, status: 'enrolled', endedAt: null }),
+        after: expect.objectContaining({
+          id: c.C1,
+          status: 'completed',
+          outcome: 'completed',
+          override: false,
+          endedAt: expect.any(String),
+        }),
         actor_id: admin.id,
       }),
     ]);
@@ -161,21 +169,21 @@ describe('completion: POST /cohorts/:id/completion/evaluate and POST /enrolments
     expect((await certificates.getJobs(['waiting', 'delayed', 'active'])).length).toBe(jobsBefore);
     expect(await auditEvents(t.db, c.C1)).toHaveLength(1);
 
-    // C2 resubmits and passes: only C2 is decided again.
+    // C2 resubmits and passes; C1's essay is changed to a referral. A decided enrolment changes
+    // only by an override: a re-run moves nobody.
     await recordAssessment(t.db, c.C2, 'PRACTICE', 'pass');
+    await recordAssessment(t.db, c.C1, 'ESSAY', 'refer');
     const third = await evaluate(admin, c.cohort.id);
     expect(third.body).toMatchObject({
-      completed: 3,
-      notCompleted: 1,
-      decisionsStored: 1,
-      statusChanged: 1,
+      completed: 2,
+      notCompleted: 2,
+      decisionsStored: 0,
+      statusChanged: 0,
     });
-    expect(await statusOf(c.C2)).toBe('completed');
-    expect((await decisionsOf(c.C2)).map((d: { outcome: string }) => d.outcome)).toEqual([
-      'not_completed',
-      'completed',
-    ]);
-    expect(await certificates.getJob(`issue-${c.C2}`)).toBeDefined();
+    expect(await statusOf(c.C1)).toBe('completed');
+    expect(await statusOf(c.C2)).toBe('not_completed');
+    expect(await decisionsOf(c.C2)).toHaveLength(1);
+    expect(await auditEvents(t.db, c.C1)).toHaveLength(1);
   });
 
   it('does not enqueue a certificate for an enrolment that already holds one', async () => {
@@ -262,6 +270,107 @@ describe('completion: POST /cohorts/:id/completion/evaluate and POST /enrolments
     expect(
       (await t.http().get(`/api/v1/enrolments/${c.C2}/completion`).set(bearer(student))).status,
     ).toBe(404);
+  });
+
+  it('a running cohort: evaluation answers 409 naming the last mandatory session, and changes nothing', async () => {
+    const c = await arrange();
+    // A mandatory session still to come (and a later optional one, which does not hold it back).
+    await makeSession(t.db, c.cohort.id, { startsAt: new Date(Date.UTC(2099, 5, 15, 9)) });
+    await makeSession(t.db, c.cohort.id, {
+      startsAt: new Date(Date.UTC(2099, 6, 1, 9)),
+      mandatory: false,
+    });
+    const res = await evaluate(admin, c.cohort.id);
+    expect(res.status).toBe(409);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.code).toBe('cohort_not_ended');
+    expect(res.body.detail).toContain('2099-06-15');
+    for (const id of [c.C1, c.C2, c.C3, c.C4]) {
+      expect(await statusOf(id)).toBe('enrolled');
+      expect(await decisionsOf(id)).toEqual([]);
+    }
+    const ended = await t.db.query(
+      `SELECT count(*)::int AS n FROM enrolments
+        WHERE id = ANY($1::uuid[]) AND ended_at IS NOT NULL`,
+      [[c.C1, c.C2, c.C3, c.C4]],
+    );
+    expect(ended[0].n).toBe(0);
+  });
+
+  it('the preview answers at any time what an evaluation would decide, and writes nothing', async () => {
+    const c = await arrange();
+    await makeSession(t.db, c.cohort.id, { startsAt: new Date(Date.UTC(2099, 5, 15, 9)) });
+    const counts = () =>
+      t.db.query(
+        `SELECT (SELECT count(*)::int FROM completion_decisions) AS decisions,
+                (SELECT count(*)::int FROM audit_events) AS audits,
+                (SELECT count(*)::int FROM enrolments WHERE cohort_id = $1 AND status = 'enrolled') AS enrolled`,
+        [c.cohort.id],
+      );
+    const before = await counts();
+    const res = await t
+      .http()
+      .get(`/api/v1/cohorts/${c.cohort.id}/completion/preview`)
+      .set(bearer(admin));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      cohortId: c.cohort.id,
+      canEvaluate: false,
+      evaluated: 4,
+      completed: 2,
+      notCompleted: 2,
+      toDecide: 4,
+      skippedOverridden: 0,
+      certificatesToIssue: 2,
+    });
+    expect(res.body.lastMandatorySessionEndsAt).toBe('2099-06-15T15:00:00.000Z');
+    const c3 = res.body.items.find((i: { enrolmentId: string }) => i.enrolmentId === c.C3);
+    expect(c3).toMatchObject({ status: 'enrolled', outcome: 'not_completed', decidedBy: 'rules' });
+    expect(await counts()).toEqual(before);
+
+    const tutor = await tutorOf(t, c.cohort.id);
+    const asTutor = await t
+      .http()
+      .get(`/api/v1/cohorts/${c.cohort.id}/completion/preview`)
+      .set(bearer(tutor));
+    expect(asTutor.status).toBe(403);
+  });
+
+  it('an override from completed to not completed revokes the issued certificate in the same change', async () => {
+    const c = await arrange();
+    await evaluate(admin, c.cohort.id);
+    const { certificateId } = await t.app.get(CertificateIssuingService).issue(c.C1);
+    const [{ verification_code: code }] = await t.db.query(
+      `SELECT verification_code FROM certificates WHERE id = $1`,
+      [certificateId],
+    );
+    const valid = await t.http().get(`/api/v1/verify/${code}`);
+    expect(valid.body.status).toBe('valid');
+
+    const reason = 'Plagiarism found in the reflective essay';
+    const res = await override(admin, c.C1, { outcome: 'not_completed', reason });
+    expect(res.status).toBe(200);
+    expect(res.body.enrolmentStatus).toBe('not_completed');
+    const [cert] = await t.db.query(
+      `SELECT status, revoked_reason FROM certificates WHERE id = $1`,
+      [certificateId],
+    );
+    expect(cert).toEqual({ status: 'revoked', revoked_reason: reason });
+    expect((await t.http().get(`/api/v1/verify/${code}`)).body.status).toBe('revoked');
+    expect(await auditEvents(t.db, certificateId as string)).toEqual([
+      expect.objectContaining({ action: 'certificate.issue' }),
+      expect.objectContaining({
+        action: 'certificate.revoke',
+        after: { status: 'revoked', reason },
+        actor_id: admin.id,
+      }),
+    ]);
+    const events = await auditEvents(t.db, c.C1);
+    expect(events[events.length - 1]).toMatchObject({
+      action: 'completion.overridden',
+      before: { id: c.C1, status: 'completed', override: false },
+      after: { id: c.C1, status: 'not_completed', override: true, reason },
+    });
   });
 
   it('while Redis is unreachable the decisions still stand', async () => {

@@ -389,6 +389,84 @@ describe('enrolments', () => {
     });
   });
 
+  describe('POST /enrolments/:enrolmentId/resume', () => {
+    it('a deferred student comes back to a free seat, through the audited transition', async () => {
+      const { cohort } = await setup(2);
+      const ids: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const s = await makeStudent(t.db);
+        ids.push(
+          (await enrol(cohort.id, { studentId: s.id, route: 'graduate_certificate' })).body.id,
+        );
+      }
+      await action(ids[0], 'defer', { reason: 'Sick leave' });
+      const res = await action(ids[0], 'resume', { reason: 'Back from sick leave' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        id: ids[0],
+        status: 'enrolled',
+        reason: 'Back from sick leave',
+        waitlistPosition: null,
+      });
+      // Sessions held while they were away never count against them.
+      expect(Date.parse(res.body.enrolledAt)).toBeGreaterThan(Date.now() - 60_000);
+      const audit = await t.db.query(
+        `SELECT action, actor_id, before->>'status' AS "from", after->>'status' AS "to"
+           FROM audit_events WHERE entity_id = $1 ORDER BY created_at`,
+        [ids[0]],
+      );
+      expect(audit[audit.length - 1]).toEqual({
+        action: 'enrolment.resume',
+        actor_id: admin.id,
+        from: 'deferred',
+        to: 'enrolled',
+      });
+    });
+
+    it('joins the back of the waiting list when the cohort is full', async () => {
+      const { cohort } = await setup(1);
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const s = await makeStudent(t.db);
+        ids.push(
+          (await enrol(cohort.id, { studentId: s.id, route: 'graduate_certificate' })).body.id,
+        );
+      }
+      // ids[0] seated, ids[1] and ids[2] waiting; deferring ids[0] seats ids[1].
+      await action(ids[0], 'defer', { reason: 'Sick leave' });
+      expect(await statusOf(ids[1])).toBe('enrolled');
+      const res = await action(ids[0], 'resume', { reason: 'Back' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'waitlisted', waitlistPosition: 2 });
+      expect(await statusOf(ids[1])).toBe('enrolled');
+    });
+
+    it('only a deferred enrolment resumes (409), a reason is required (400), admins only (403)', async () => {
+      const { cohort } = await setup(1);
+      const ids: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const s = await makeStudent(t.db);
+        ids.push(
+          (await enrol(cohort.id, { studentId: s.id, route: 'graduate_certificate' })).body.id,
+        );
+      }
+      const seated = await action(ids[0], 'resume', { reason: 'x' });
+      expect(seated.status).toBe(409);
+      expect(seated.body.code).toBe('illegal_transition');
+      // A waitlisted student cannot jump the queue by "resuming".
+      const queued = await action(ids[1], 'resume', { reason: 'x' });
+      expect(queued.status).toBe(409);
+      expect(await statusOf(ids[1])).toBe('waitlisted');
+      await action(ids[0], 'defer', { reason: 'Away' });
+      const noReason = await action(ids[0], 'resume', {});
+      expect(noReason.status).toBe(400);
+      expect(noReason.body.errors[0].field).toBe('reason');
+      const teaching = await createUser(t, 'tutor', { cohortIds: [cohort.id] });
+      expect((await action(ids[0], 'resume', { reason: 'x' }, teaching)).status).toBe(403);
+      expect((await action(randomUUID(), 'resume', { reason: 'x' })).status).toBe(404);
+    });
+  });
+
   describe('POST /enrolments/:enrolmentId/transfer', () => {
     it('moves a student to a later cohort of the course, links both enrolments and seats the next waitlisted', async () => {
       const { course, cohort } = await setup(1);

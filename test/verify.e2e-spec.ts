@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import { CertificatesService } from '../src/certificates/certificates.service';
+import { CertificateIssuingService } from '../src/certificates/certificate-issuing.service';
 import { QUEUES } from '../src/infrastructure/queues/queue-names';
 import { makeCompletedCohort } from './helpers/certificate-factories';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -22,7 +22,7 @@ describe('public certificate verification', () => {
       `UPDATE students SET given_name = 'Zoë <b>', family_name = 'O''Brien & "Co"' WHERE id = $1`,
       [enrolment.studentId],
     );
-    const { certificateId } = await t.app.get(CertificatesService).issue(enrolment.id);
+    const { certificateId } = await t.app.get(CertificateIssuingService).issue(enrolment.id);
     const [row] = await t.db.query(
       `SELECT verification_code, serial, holder_name FROM certificates WHERE id = $1`,
       [certificateId],

@@ -129,6 +129,14 @@ function recordView(r: RecordColumns, viewer: Pick<Actor, 'role'>): AttendanceRe
 /** Local midnight of the enrolment day in the cohort's zone: sessions from then on count. */
 const COUNTS_FROM = `((e.enrolled_at AT TIME ZONE c.timezone)::date::timestamp AT TIME ZONE c.timezone)`;
 
+/** How much of a session's register is taken. */
+export interface RegisterCount {
+  sessionId: string;
+  /** Seated students with a record for the session. */
+  marked: number;
+  seated: number;
+}
+
 @Injectable()
 export class AttendanceService {
   private readonly logger = new Logger(AttendanceService.name);
@@ -278,6 +286,25 @@ export class AttendanceService {
   }
 
   /** The register is saved whatever Redis does; the worker's sweeps catch a missed check. */
+  /** How much of each session's register is taken, for a cohort the actor may see. */
+  async registerCounts(actor: Actor, cohortId: string): Promise<RegisterCount[]> {
+    await this.scope.assertCohort(actor, cohortId);
+    return this.dataSource.query(
+      `WITH seated AS (
+         SELECT id FROM enrolments WHERE cohort_id = $1 AND status = ANY($2::text[])
+       )
+       SELECT s.id AS "sessionId",
+              count(ar.id)::int AS marked,
+              (SELECT count(*) FROM seated)::int AS seated
+         FROM sessions s
+         LEFT JOIN attendance_records ar
+                ON ar.session_id = s.id AND ar.enrolment_id IN (SELECT id FROM seated)
+        WHERE s.cohort_id = $1
+        GROUP BY s.id`,
+      [cohortId, SEATED_STATUSES],
+    );
+  }
+
   private async enqueueRiskCheck(sessionId: string): Promise<void> {
     try {
       await this.notifications.riskCheck(sessionId);

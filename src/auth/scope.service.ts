@@ -5,6 +5,22 @@ import { NotFoundError } from '../common/errors';
 import type { Actor } from './actor';
 
 /**
+ * SQL condition "the actor may see cohort `<cohortIdSql>`", for reads that fold the visibility
+ * check into their one query: admins (and the system) see every cohort, tutors the cohorts they
+ * are assigned to, anyone else none. `role` and `user` are the placeholder numbers of
+ * `scopeParams(actor)`. ScopeService's own checks use it too, so the rule is written once.
+ */
+export function cohortVisibleSql(cohortIdSql: string, role: number, user: number): string {
+  return `($${role}::text IN ('admin', 'system')
+           OR ($${role}::text = 'tutor' AND EXISTS (
+                 SELECT 1 FROM cohort_tutors ct WHERE ct.cohort_id = ${cohortIdSql} AND ct.user_id = $${user}::uuid)))`;
+}
+
+export function scopeParams(actor: Actor): [string, string | null] {
+  return [actor.role, actor.userId];
+}
+
+/**
  * Who may see what. Admins see everything; tutors see the cohorts they are assigned to (and
  * their enrolments, sessions and students' records there); students see only their own
  * enrolments. Anything else answers 404, never 403, so ids of others' records leak nothing.
@@ -26,11 +42,8 @@ export class ScopeService {
 
   async assertCohort(actor: Actor, cohortId: string): Promise<void> {
     const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM cohorts c
-        WHERE c.id = $1
-          AND ($2 IN ('admin', 'system')
-               OR ($2 = 'tutor' AND EXISTS (SELECT 1 FROM cohort_tutors t WHERE t.cohort_id = c.id AND t.user_id = $3)))`,
-      [cohortId, actor.role, actor.userId],
+      `SELECT 1 FROM cohorts c WHERE c.id = $1 AND ${cohortVisibleSql('c.id', 2, 3)}`,
+      [cohortId, ...scopeParams(actor)],
     );
     if (rows.length === 0) throw new NotFoundError('Cohort', cohortId);
   }
@@ -38,10 +51,8 @@ export class ScopeService {
   async assertSession(actor: Actor, sessionId: string): Promise<{ cohortId: string }> {
     const rows: Array<{ cohort_id: string }> = await this.dataSource.query(
       `SELECT s.cohort_id FROM sessions s
-        WHERE s.id = $1
-          AND ($2 IN ('admin', 'system')
-               OR ($2 = 'tutor' AND EXISTS (SELECT 1 FROM cohort_tutors t WHERE t.cohort_id = s.cohort_id AND t.user_id = $3)))`,
-      [sessionId, actor.role, actor.userId],
+        WHERE s.id = $1 AND ${cohortVisibleSql('s.cohort_id', 2, 3)}`,
+      [sessionId, ...scopeParams(actor)],
     );
     if (rows.length === 0) throw new NotFoundError('Session', sessionId);
     return { cohortId: rows[0].cohort_id };
@@ -55,9 +66,7 @@ export class ScopeService {
     const rows: Array<{ cohort_id: string; student_id: string }> = await this.dataSource.query(
       `SELECT e.cohort_id, e.student_id FROM enrolments e
         WHERE e.id = $1
-          AND ($2 IN ('admin', 'system')
-               OR ($2 = 'tutor' AND EXISTS (SELECT 1 FROM cohort_tutors t WHERE t.cohort_id = e.cohort_id AND t.user_id = $3))
-               OR ($2 = 'student' AND e.student_id = $4))`,
+          AND (${cohortVisibleSql('e.cohort_id', 2, 3)} OR ($2 = 'student' AND e.student_id = $4))`,
       [enrolmentId, actor.role, actor.userId, actor.studentId],
     );
     if (rows.length === 0) throw new NotFoundError('Enrolment', enrolmentId);

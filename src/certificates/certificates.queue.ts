@@ -20,6 +20,7 @@ export type CertificatesJob = IssueCertificateJob | SweepCertificatesJob;
 
 export const CERTIFICATES_SWEEP_SCHEDULER = 'certificates-sweep';
 const issueJobId = (enrolmentId: string) => `issue-${enrolmentId}`;
+const reissueJobId = (certificateId: string) => `reissue-${certificateId}`;
 
 @Injectable()
 export class CertificatesQueue {
@@ -44,8 +45,21 @@ export class CertificatesQueue {
     await this.queue.add(
       'issue',
       { enrolmentId, supersedesId, reason },
-      { jobId: `reissue-${supersedesId}` },
+      { jobId: reissueJobId(supersedesId) },
     );
+  }
+
+  /** For the sweep: pending reissue requests, past jobs under the same id removed first. */
+  async requeueReissue(
+    requests: Array<{ enrolmentId: string; certificateId: string; reason: string }>,
+  ): Promise<void> {
+    for (const r of requests) {
+      const job = await this.queue.getJob(reissueJobId(r.certificateId));
+      const state = job ? await job.getState() : null;
+      if (state === 'failed') continue;
+      if (job && state === 'completed') await job.remove();
+      await this.reissue(r.enrolmentId, r.certificateId, r.reason);
+    }
   }
 
   /**

@@ -5,15 +5,15 @@ import { AppConfig } from '../infrastructure/config/app-config';
 import { JobSchedule } from '../infrastructure/queues/keep-scheduled';
 import { QUEUES } from '../infrastructure/queues/queue-names';
 import { QueueWorkerHost } from '../infrastructure/queues/queue-worker-host';
+import { CertificateIssuingService, IssueResult } from './certificate-issuing.service';
 import {
   CERTIFICATES_SWEEP_SCHEDULER,
   CertificatesJob,
   CertificatesQueue,
 } from './certificates.queue';
-import { CertificatesService, IssueResult } from './certificates.service';
 
 /**
- * Hands each job to CertificatesService.issue (idempotent, one transaction). Registered in the
+ * Hands each job to CertificateIssuingService.issue (idempotent, one transaction). Registered in the
  * worker module only.
  *
  * The jobs of a worker that died are found stalled once their 30 s lock lapses (checked every
@@ -29,7 +29,7 @@ export class IssueCertificateProcessor extends QueueWorkerHost {
   protected readonly logger = new Logger(IssueCertificateProcessor.name);
 
   constructor(
-    private readonly certificates: CertificatesService,
+    private readonly certificates: CertificateIssuingService,
     private readonly queue: CertificatesQueue,
     config: AppConfig,
   ) {

@@ -52,3 +52,8 @@ export function normaliseVerificationCode(input: string): string | null {
   for (const ch of compact) if (!CODE_ALPHABET.includes(ch)) return null;
   return compact;
 }
+
+/** The public page that checks a code: `<base>/verify/ABCD-EFGH-JKMN-PQ`. */
+export function verificationUrl(publicBaseUrl: string, code: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}/verify/${formatVerificationCode(code)}`;
+}

@@ -6,7 +6,7 @@ import { NotFoundError } from '../common/errors';
 import { CsrfGuard } from '../web/csrf.guard';
 import { PageRenderer } from '../web/page-renderer.service';
 import { WebExceptionFilter } from '../web/web-exception.filter';
-import { CertificatesService } from './certificates.service';
+import { CertificateVerificationService } from './certificate-verification.service';
 import { formatVerificationCode, normaliseVerificationCode } from './verification-code';
 import { VERIFY_STATUS, verifyPageTitle, VerifyPageModel } from './verify-page.template';
 import { VerifyRateLimited, VerifyRateLimiter } from './verify-rate-limiter';
@@ -22,7 +22,7 @@ import { VerifyRateLimited, VerifyRateLimiter } from './verify-rate-limiter';
 @UseFilters(WebExceptionFilter)
 export class VerifyPageController {
   constructor(
-    private readonly certificates: CertificatesService,
+    private readonly certificates: CertificateVerificationService,
     private readonly limiter: VerifyRateLimiter,
     private readonly pages: PageRenderer,
   ) {}

@@ -1,4 +1,4 @@
-import type { VerificationView } from './certificates.service';
+import type { VerificationView } from './certificate-verification.service';
 
 /**
  * What the public verification page says, for each outcome. The page itself is the shared

@@ -8,14 +8,17 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/access.decorators';
 import { tooMany } from '../auth/login-rate-limiter';
-import { CertificatesService, VerificationView } from './certificates.service';
+import {
+  CertificateVerificationService,
+  VerificationView,
+} from './certificate-verification.service';
 import { VerifyRateLimited, VerifyRateLimiter } from './verify-rate-limiter';
 
 @ApiTags('certificates')
 @Controller()
 export class VerifyController {
   constructor(
-    private readonly certificates: CertificatesService,
+    private readonly certificates: CertificateVerificationService,
     private readonly limiter: VerifyRateLimiter,
   ) {}
 

@@ -13,7 +13,7 @@ import { EnrolmentsService } from '../enrolments/enrolments.service';
 import { ProgressService } from '../progress/progress.service';
 import { isUniqueViolation } from '../infrastructure/database/pg-errors';
 import type { CohortStatus, ReminderSettings } from './cohort.entity';
-import { cohortVisibleSql, scopeParams } from './cohort-scope';
+import { cohortVisibleSql, scopeParams } from '../auth/scope.service';
 import { ruleReferenceProblems, toCompletionRules } from './dto/completion-rule.dto';
 import { CreateCohortDto } from './dto/create-cohort.dto';
 import { ListCohortsQuery } from './dto/list-cohorts.query';
@@ -60,6 +60,30 @@ export interface CohortSummary {
   atRisk: number;
   certificatesIssued: number;
 }
+
+/** A cohort in a list of cohorts, with its seats and outcomes (the dashboards' rows). */
+export interface CohortOverview {
+  id: string;
+  courseId: string;
+  courseCode: string;
+  courseTitle: string;
+  number: number;
+  name: string;
+  status: CohortStatus;
+  startDate: string;
+  endDate: string;
+  capacity: number;
+  seated: number;
+  seatsLeft: number;
+  waitlisted: number;
+  completed: number;
+  notCompleted: number;
+  /** Seated enrolments at risk, for cohorts still running (null once finished or cancelled, or not asked for). */
+  atRisk: number | null;
+}
+
+/** Cohorts whose students can still be at risk; finished ones show their outcomes instead. */
+const LIVE_STATUSES: readonly CohortStatus[] = ['planned', 'enrolling', 'running'];
 
 export interface TutorView {
   userId: string;
@@ -283,6 +307,40 @@ export class CohortsService {
       );
     }
     return next.capacity - seated;
+  }
+
+  /**
+   * Every cohort the actor may see, newest first, with its seats and outcomes and (for live
+   * cohorts) how many are at risk: the same counts as `summary`, from the same progress read.
+   * `atRisk: false` skips the progress read where only the list is wanted.
+   */
+  async overview(actor: Actor, options: { atRisk?: boolean } = {}): Promise<CohortOverview[]> {
+    const rows: Array<Omit<CohortOverview, 'atRisk'>> = await this.dataSource.query(
+      `SELECT c.id, c.course_id AS "courseId", co.code AS "courseCode", co.title AS "courseTitle",
+              c.number, c.name, c.status, c.start_date::text AS "startDate",
+              c.end_date::text AS "endDate", c.capacity,
+              count(e.id) FILTER (WHERE e.status = ANY($3::text[]))::int AS seated,
+              greatest(c.capacity - count(e.id) FILTER (WHERE e.status = ANY($3::text[])), 0)::int
+                AS "seatsLeft",
+              count(e.id) FILTER (WHERE e.status = 'waitlisted')::int AS waitlisted,
+              count(e.id) FILTER (WHERE e.status = 'completed')::int AS completed,
+              count(e.id) FILTER (WHERE e.status = 'not_completed')::int AS "notCompleted"
+         FROM cohorts c
+         JOIN courses co ON co.id = c.course_id
+         LEFT JOIN enrolments e ON e.cohort_id = c.id
+        WHERE ${cohortVisibleSql('c.id', 1, 2)}
+        GROUP BY c.id, co.id
+        ORDER BY c.start_date DESC, c.number DESC`,
+      [...scopeParams(actor), SEATED_STATUSES],
+    );
+    const withRisk = options.atRisk !== false;
+    const live = rows.filter((c) => withRisk && LIVE_STATUSES.includes(c.status));
+    const aggregates = await this.progress.cohortAggregates(live.map((c) => c.id));
+    return rows.map((c) => ({
+      ...c,
+      atRisk:
+        withRisk && LIVE_STATUSES.includes(c.status) ? (aggregates.get(c.id)?.atRisk ?? 0) : null,
+    }));
   }
 
   /** Seats and outcomes of a cohort, counted in one query. */

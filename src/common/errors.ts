@@ -35,11 +35,6 @@ export class NotFoundError extends DomainError {
   }
 }
 
-/** 403: the caller's role may not do this. */
-export class ForbiddenError extends DomainError {
-  readonly status = 403;
-}
-
 /** 409: duplicate, capacity, illegal state transition. */
 export class ConflictError extends DomainError {
   readonly status = 409;

@@ -265,16 +265,37 @@ describe('outlook: max reachable % and at risk', () => {
     ['absences at the warning level are at risk', outlook(3000, 3300, 0, 3000), 3, true],
     ['absences below the warning level are not', outlook(3000, 3300, 0, 3000), 2, false],
   ])('isAtRisk (80%%, warn after 3): %s', (_name, f, absences, expected) => {
-    expect(isAtRisk({ ...f, consecutiveAbsences: absences }, 80, 3)).toBe(expected);
+    expect(isAtRisk({ ...f, consecutiveAbsences: absences }, 80, 3).atRisk).toBe(expected);
   });
 
   it('no attendance rule: only absences put a student at risk', () => {
-    expect(isAtRisk({ ...outlook(0, 1000, 0, 0), consecutiveAbsences: 1 }, null, 3)).toBe(false);
-    expect(isAtRisk({ ...outlook(0, 1000, 0, 0), consecutiveAbsences: 3 }, null, 3)).toBe(true);
+    expect(isAtRisk({ ...outlook(0, 1000, 0, 0), consecutiveAbsences: 1 }, null, 3).atRisk).toBe(
+      false,
+    );
+    expect(isAtRisk({ ...outlook(0, 1000, 0, 0), consecutiveAbsences: 3 }, null, 3).atRisk).toBe(
+      true,
+    );
+  });
+
+  it('returns the reasons it found, with the figures they were found on', () => {
+    // 7995 / 10000 cannot reach 80% (79.95% rounds to 80.0 for display), and 4 absences in a row.
+    expect(isAtRisk({ ...outlook(7995, 10000, 0, 0), consecutiveAbsences: 4 }, 80, 3)).toEqual({
+      atRisk: true,
+      reasons: [
+        { type: 'attendance_unreachable', maxReachablePercent: 80, requiredPercent: 80 },
+        { type: 'consecutive_absences', absences: 4, warnAfter: 3 },
+      ],
+    });
+    expect(isAtRisk({ ...outlook(800, 1000, 0, 0), consecutiveAbsences: 0 }, 80, 3)).toEqual({
+      atRisk: false,
+      reasons: [],
+    });
   });
 
   it('a warning level of 0 turns the absence test off', () => {
-    expect(isAtRisk({ ...outlook(0, 0, 0, 0), consecutiveAbsences: 9 }, null, 0)).toBe(false);
+    expect(isAtRisk({ ...outlook(0, 0, 0, 0), consecutiveAbsences: 9 }, null, 0).atRisk).toBe(
+      false,
+    );
   });
 
   it.each([

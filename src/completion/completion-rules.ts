@@ -86,23 +86,46 @@ export function attendanceThreshold(rules: readonly CompletionRule[]): number | 
   return values.length > 0 ? Math.max(...values) : null;
 }
 
+/** Why a student is at risk; the facts each reason was found on. */
+export type AtRiskReason =
+  | {
+      type: 'attendance_unreachable';
+      /** Rounded to one decimal for display; the test itself compares exactly. */
+      maxReachablePercent: number | null;
+      requiredPercent: number;
+    }
+  | { type: 'consecutive_absences'; absences: number; warnAfter: number };
+
 /**
  * At risk: even full attendance from now on cannot reach the threshold (compared exactly, like
  * the completion rule), or the run of unexcused absences has reached the warning level.
  * Nothing measurable (no eligible or remaining minutes) is not a risk; a warning level below 1
- * turns the absence test off.
+ * turns the absence test off. Returns the reasons found, so pages and emails explain the flag
+ * without testing it again.
  */
 export function isAtRisk(
   f: OutlookFacts & { consecutiveAbsences: number },
   threshold: number | null,
   warnAfterConsecutiveAbsences: number,
-): boolean {
+): { atRisk: boolean; reasons: AtRiskReason[] } {
+  const reasons: AtRiskReason[] = [];
   const r = reachable(f);
   const measurable = r.eligibleMinutes - r.excusedMinutes > 0;
-  const cannotReach = threshold !== null && measurable && !meetsPercent(r, threshold);
-  const absences =
-    warnAfterConsecutiveAbsences >= 1 && f.consecutiveAbsences >= warnAfterConsecutiveAbsences;
-  return cannotReach || absences;
+  if (threshold !== null && measurable && !meetsPercent(r, threshold)) {
+    reasons.push({
+      type: 'attendance_unreachable',
+      maxReachablePercent: maxReachablePercent(f),
+      requiredPercent: threshold,
+    });
+  }
+  if (warnAfterConsecutiveAbsences >= 1 && f.consecutiveAbsences >= warnAfterConsecutiveAbsences) {
+    reasons.push({
+      type: 'consecutive_absences',
+      absences: f.consecutiveAbsences,
+      warnAfter: warnAfterConsecutiveAbsences,
+    });
+  }
+  return { atRisk: reasons.length > 0, reasons };
 }
 
 export function round1(n: number): number {

@@ -15,13 +15,27 @@ export class CompletionController {
   @Post('cohorts/:cohortId/completion/evaluate')
   @HttpCode(200)
   @ApiOperation({
-    summary: "Decide every seated enrolment by the cohort's rules (safe to re-run)",
+    summary: "Decide every enrolled student by the cohort's rules (safe to re-run)",
     description:
-      'Enrolments whose standing decision is an admin override are left alone. Each completed ' +
-      'enrolment without a certificate gets a certificate job.',
+      'Refused (409 cohort_not_ended) until the last mandatory session has ended. Decided ' +
+      'enrolments change only by an override. Each completed enrolment without a certificate ' +
+      'gets a certificate job.',
   })
+  @ApiConflictResponse({ description: "The cohort's last mandatory session has not ended" })
   evaluate(@UuidParam('cohortId') cohortId: string, @CurrentActor() actor: Actor) {
     return this.completion.evaluate(actor, cohortId);
+  }
+
+  @Roles('admin')
+  @Get('cohorts/:cohortId/completion/preview')
+  @ApiOperation({
+    summary: 'What an evaluation would decide now, without deciding anything',
+    description:
+      'Runs at any time and writes nothing: the same selection and rules as evaluate, with ' +
+      'whether evaluation is open yet (after the last mandatory session has ended).',
+  })
+  preview(@UuidParam('cohortId') cohortId: string, @CurrentActor() actor: Actor) {
+    return this.completion.preview(actor, cohortId);
   }
 
   @Roles('admin')

@@ -1,14 +1,18 @@
 import { Module } from '@nestjs/common';
-import { CertificatesQueue } from '../certificates/certificates.queue';
+import { CertificatesModule } from '../certificates/certificates.module';
+import { EnrolmentsModule } from '../enrolments/enrolments.module';
 import { ProgressModule } from '../progress/progress.module';
 import { CompletionController } from './completion.controller';
 import { CompletionService } from './completion.service';
 
-/** Completion decisions; a completed enrolment gets a certificate job (CertificatesQueue). */
+/**
+ * Completion decisions: statuses move through the enrolments feature, a completed enrolment gets
+ * a certificate job, and an override to not_completed revokes its certificate.
+ */
 @Module({
-  imports: [ProgressModule],
+  imports: [ProgressModule, EnrolmentsModule, CertificatesModule],
   controllers: [CompletionController],
-  providers: [CompletionService, CertificatesQueue],
+  providers: [CompletionService],
   exports: [CompletionService],
 })
 export class CompletionModule {}

@@ -1,15 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { staffAttribution } from '../common/staff-attribution';
 import type { Actor } from '../auth/actor';
 import { ScopeService } from '../auth/scope.service';
-import { AuditEntry, AuditService } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import { CertificatesQueue } from '../certificates/certificates.queue';
+import { CertificatesService } from '../certificates/certificates.service';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { SEATED_STATUSES } from '../enrolments/enrolment.entity';
 import type { EnrolmentStatus } from '../enrolments/enrolment.entity';
-import { ProgressService } from '../progress/progress.service';
+import { EnrolmentsService } from '../enrolments/enrolments.service';
+import { ProgressRecord, ProgressService, ProgressView } from '../progress/progress.service';
 import type { CompletionFacts, CompletionRule, RuleResult } from './completion-rules';
 import type { CompletionOutcome } from './completion-decision.entity';
 import { OverrideCompletionDto } from './dto/override-completion.dto';
@@ -28,11 +30,11 @@ export interface DecisionView {
 }
 
 export interface EvaluationResult {
-  /** Seated enrolments decided by the rules (those whose latest decision is an override are not). */
+  /** Seated enrolments decided by the rules, now or by an earlier evaluation (not overrides). */
   evaluated: number;
   completed: number;
   notCompleted: number;
-  /** New decision rows: a re-run on unchanged facts stores none. */
+  /** New decision rows: only enrolments still `enrolled` are decided; a re-run stores none. */
   decisionsStored: number;
   /** Enrolments whose status moved. */
   statusChanged: number;
@@ -40,6 +42,91 @@ export interface EvaluationResult {
   skippedOverridden: number;
   /** Completed enrolments with no certificate yet, whose certificate job was enqueued. */
   certificatesQueued: number;
+}
+
+export interface PreviewItem {
+  enrolmentId: string;
+  studentName: string;
+  status: EnrolmentStatus;
+  /** What the enrolment is after an evaluation now: a decided one keeps its status. */
+  outcome: CompletionOutcome | null;
+  /** `rules`: decided by this evaluation; `decided`: an earlier one stands; `override`: an admin's. */
+  decidedBy: 'rules' | 'decided' | 'override';
+  meetsCompletionRules: boolean;
+  results: RuleResult[];
+  attendance: ProgressView['attendance'];
+}
+
+/** What an evaluation would do now, written nowhere. */
+export interface CompletionPreview {
+  cohortId: string;
+  /** When the cohort's last mandatory session ends; evaluation is refused before then. */
+  lastMandatorySessionEndsAt: Date | null;
+  canEvaluate: boolean;
+  evaluated: number;
+  completed: number;
+  notCompleted: number;
+  /** Enrolments still `enrolled` that an evaluation would decide now. */
+  toDecide: number;
+  skippedOverridden: number;
+  /** Completed enrolments holding no certificate, that would get one. */
+  certificatesToIssue: number;
+  items: PreviewItem[];
+}
+
+interface Plan {
+  preview: Omit<CompletionPreview, 'cohortId' | 'lastMandatorySessionEndsAt' | 'canEvaluate'>;
+  decide: Array<{ record: ProgressRecord; outcome: CompletionOutcome }>;
+  toIssue: string[];
+}
+
+/**
+ * The evaluation's selection, one function for the preview and the decision: enrolments whose
+ * standing decision is an override are left alone; enrolments already decided keep their
+ * status (only an override changes a decided enrolment); `enrolled` ones are decided now.
+ */
+function plan(records: ProgressRecord[]): Plan {
+  const items: PreviewItem[] = [];
+  const decide: Plan['decide'] = [];
+  const toIssue: string[] = [];
+  for (const r of records) {
+    const v = r.view;
+    const decidedNow = !r.overridden && v.status === 'enrolled';
+    const outcome: CompletionOutcome | null = decidedNow
+      ? v.meetsCompletionRules
+        ? 'completed'
+        : 'not_completed'
+      : v.status === 'completed' || v.status === 'not_completed'
+        ? v.status
+        : null;
+    if (decidedNow && outcome) decide.push({ record: r, outcome });
+    if (!r.overridden && outcome === 'completed' && !r.hasCertificate) toIssue.push(v.enrolmentId);
+    items.push({
+      enrolmentId: v.enrolmentId,
+      studentName: v.studentName,
+      status: v.status,
+      outcome,
+      decidedBy: r.overridden ? 'override' : decidedNow ? 'rules' : 'decided',
+      meetsCompletionRules: v.meetsCompletionRules,
+      results: v.rules,
+      attendance: v.attendance,
+    });
+  }
+  const ruled = items.filter((i) => i.decidedBy !== 'override');
+  const completed = ruled.filter((i) => i.outcome === 'completed').length;
+  return {
+    preview: {
+      evaluated: ruled.length,
+      completed,
+      notCompleted: ruled.length - completed,
+      toDecide: decide.length,
+      skippedOverridden: items.length - ruled.length,
+      certificatesToIssue: toIssue.length,
+      items,
+    },
+    decide,
+    toIssue,
+  };
 }
 
 interface DecisionRow {
@@ -74,10 +161,12 @@ function decisionView(r: DecisionRow): DecisionView {
 }
 
 /**
- * Completion: the cohort's rules decide each seated enrolment on facts measured in SQL; every
- * decision is stored with the rules, facts and per-rule results it was taken on. An admin
- * override stands until another override replaces it. Certificates are enqueued after commit;
- * if Redis is away the decision stands and the certificates worker's sweep issues them later.
+ * Completion: once the cohort has ended, its rules decide each enrolled student on facts
+ * measured in SQL; every decision is stored with the rules, facts and per-rule results it was
+ * taken on, and every status change goes through EnrolmentsService.transition. A decided
+ * enrolment changes only by an admin override, which stands until another replaces it.
+ * Certificates are enqueued after commit; the completed status committed with the decision is
+ * the request, so if Redis is away the certificates worker's sweep issues them later.
  */
 @Injectable()
 export class CompletionService {
@@ -88,65 +177,61 @@ export class CompletionService {
     private readonly scope: ScopeService,
     private readonly audit: AuditService,
     private readonly progress: ProgressService,
-    private readonly certificates: CertificatesQueue,
+    private readonly enrolments: EnrolmentsService,
+    private readonly certificates: CertificatesService,
+    private readonly certificateJobs: CertificatesQueue,
   ) {}
 
+  /** What evaluate would do now; writes nothing, may be run at any time. */
+  async preview(actor: Actor, cohortId: string): Promise<CompletionPreview> {
+    await this.scope.assertCohort(actor, cohortId);
+    const last = await this.lastMandatorySession(this.dataSource.manager, cohortId);
+    const records = await this.progress.load({ cohortIds: [cohortId], statuses: SEATED_STATUSES });
+    return {
+      cohortId,
+      lastMandatorySessionEndsAt: last?.endsAt ?? null,
+      canEvaluate: !last || last.endsAt.getTime() <= Date.now(),
+      ...plan(records).preview,
+    };
+  }
+
   /**
-   * Decides every seated enrolment of the cohort whose latest decision is not an override.
-   * Safe to re-run: a decision is stored only when the outcome, rules or facts differ from the
-   * enrolment's latest one, statuses move only when they differ, and certificate jobs have
-   * deterministic ids (and the database allows one issued certificate per enrolment).
-   * Evaluations of one cohort are serialised by a lock on the cohort row.
+   * Decides every seated enrolment of the cohort still `enrolled` (a decided one changes only by
+   * an override), once the cohort's last mandatory session has ended (409 before). Each status
+   * moves through the enrolment transition path (cohort lock, state table, standard audit
+   * entry), and the decision row stores the rules, facts and results it was taken on. Safe to
+   * re-run: nothing is left to decide, and certificate jobs have deterministic ids.
    */
   async evaluate(actor: Actor, cohortId: string): Promise<EvaluationResult> {
     await this.scope.assertCohort(actor, cohortId);
     const outcome = await this.dataSource.transaction(async (em) => {
-      const cohort: unknown[] = await em.query(
-        `SELECT 1 FROM cohorts WHERE id = $1 FOR NO KEY UPDATE`,
-        [cohortId],
-      );
+      const cohort: unknown[] = await em.query(`SELECT 1 FROM cohorts WHERE id = $1 FOR UPDATE`, [
+        cohortId,
+      ]);
       if (cohort.length === 0) throw new NotFoundError('Cohort', cohortId);
-      const locked: Array<{ id: string; status: EnrolmentStatus }> = await em.query(
-        `SELECT id, status FROM enrolments WHERE cohort_id = $1 AND status = ANY($2::text[])
-          ORDER BY id FOR NO KEY UPDATE`,
-        [cohortId, SEATED_STATUSES],
-      );
-      const statusBefore = new Map(locked.map((e) => [e.id, e.status]));
-
+      const last = await this.lastMandatorySession(em, cohortId);
+      if (last && last.endsAt.getTime() > Date.now()) {
+        throw new ConflictError(
+          'cohort_not_ended',
+          `Completion can be evaluated once the cohort's last mandatory session has ended, on ${last.endsOn}`,
+        );
+      }
       const records = await this.progress.load(
         { cohortIds: [cohortId], statuses: SEATED_STATUSES },
         em,
       );
-      const decided = records
-        .filter((r) => !r.overridden)
-        .map((r) => {
-          const outcome: CompletionOutcome = r.view.meetsCompletionRules
-            ? 'completed'
-            : 'not_completed';
-          return { record: r, outcome };
-        });
+      const { preview, decide, toIssue } = plan(records);
 
-      const stored: Array<{ id: string; enrolment_id: string }> = decided.length
+      const stored: Array<{ id: string; enrolment_id: string }> = decide.length
         ? await em.query(
-            `WITH input AS (
-               SELECT * FROM jsonb_to_recordset($1::jsonb)
-                        AS x(enrolment_id uuid, outcome text, rules jsonb, facts jsonb, results jsonb)
-             ),
-             latest AS (
-               SELECT DISTINCT ON (d.enrolment_id) d.*
-                 FROM completion_decisions d
-                WHERE d.enrolment_id IN (SELECT enrolment_id FROM input)
-                ORDER BY d.enrolment_id, d.decided_at DESC, d.id DESC
-             )
-             INSERT INTO completion_decisions (enrolment_id, outcome, rules, facts, results, override)
+            `INSERT INTO completion_decisions (enrolment_id, outcome, rules, facts, results, override)
              SELECT x.enrolment_id, x.outcome, x.rules, x.facts, x.results, false
-               FROM input x LEFT JOIN latest l ON l.enrolment_id = x.enrolment_id
-              WHERE l.id IS NULL OR l.override OR l.outcome <> x.outcome
-                 OR l.rules <> x.rules OR l.facts <> x.facts
+               FROM jsonb_to_recordset($1::jsonb)
+                    AS x(enrolment_id uuid, outcome text, rules jsonb, facts jsonb, results jsonb)
              RETURNING id, enrolment_id`,
             [
               JSON.stringify(
-                decided.map(({ record, outcome }) => ({
+                decide.map(({ record, outcome }) => ({
                   enrolment_id: record.view.enrolmentId,
                   outcome,
                   rules: record.rules,
@@ -157,46 +242,30 @@ export class CompletionService {
             ],
           )
         : [];
-
-      const moves = decided.filter(
-        ({ record, outcome }) => statusBefore.get(record.view.enrolmentId) !== outcome,
-      );
-      await this.moveStatuses(
-        em,
-        moves.map(({ record, outcome }) => ({ id: record.view.enrolmentId, outcome })),
-      );
-
-      const decisionIds = new Map(stored.map((s) => [s.enrolment_id, s.id]));
-      const entries: AuditEntry[] = decided
-        .filter(({ record }) => decisionIds.has(record.view.enrolmentId))
-        .map(({ record, outcome }) => ({
+      const decisionIds = new Map(stored.map((d) => [d.enrolment_id, d.id]));
+      for (const { record, outcome } of decide) {
+        await this.enrolments.transition(em, actor, record.view.enrolmentId, outcome, {
           action: 'completion.decided',
-          entityType: 'enrolment',
-          entityId: record.view.enrolmentId,
-          before: { status: statusBefore.get(record.view.enrolmentId) ?? record.view.status },
-          after: {
-            status: outcome,
-            outcome,
-            override: false,
-            decisionId: decisionIds.get(record.view.enrolmentId),
-            results: record.view.rules,
+          audit: {
+            after: {
+              outcome,
+              override: false,
+              decisionId: decisionIds.get(record.view.enrolmentId),
+              results: record.view.rules,
+            },
           },
-        }));
-      await this.audit.record(em, actor, entries);
-
-      const completed = decided.filter((d) => d.outcome === 'completed');
+        });
+      }
       return {
         result: {
-          evaluated: decided.length,
-          completed: completed.length,
-          notCompleted: decided.length - completed.length,
+          evaluated: preview.evaluated,
+          completed: preview.completed,
+          notCompleted: preview.notCompleted,
           decisionsStored: stored.length,
-          statusChanged: moves.length,
-          skippedOverridden: records.length - decided.length,
+          statusChanged: decide.length,
+          skippedOverridden: preview.skippedOverridden,
         },
-        toIssue: completed
-          .filter((d) => !d.record.hasCertificate)
-          .map((d) => d.record.view.enrolmentId),
+        toIssue,
       };
     });
 
@@ -216,8 +285,10 @@ export class CompletionService {
     await this.scope.assertEnrolment(actor, enrolmentId);
     const reason = dto.reason.trim();
     const done = await this.dataSource.transaction(async (em) => {
+      // Read without a lock: the transition below locks the cohort before the enrolment (the
+      // order every change keeps) and checks the status again under that lock.
       const [enrolment]: Array<{ status: EnrolmentStatus }> = await em.query(
-        `SELECT status FROM enrolments WHERE id = $1 FOR NO KEY UPDATE`,
+        `SELECT status FROM enrolments WHERE id = $1`,
         [enrolmentId],
       );
       if (!enrolment) throw new NotFoundError('Enrolment', enrolmentId);
@@ -232,7 +303,6 @@ export class CompletionService {
           ORDER BY decided_at DESC, id DESC LIMIT 1`,
         [enrolmentId],
       );
-      const [record] = await this.progress.load({ enrolmentIds: [enrolmentId] }, em);
       if (
         latest?.override &&
         latest.outcome === dto.outcome &&
@@ -241,6 +311,7 @@ export class CompletionService {
       ) {
         return { decision: latest, status: enrolment.status, issue: false };
       }
+      const [record] = await this.progress.load({ enrolmentIds: [enrolmentId] }, em);
 
       const [decision]: DecisionRow[] = await em.query(
         `INSERT INTO completion_decisions
@@ -257,13 +328,7 @@ export class CompletionService {
           actor.userId,
         ],
       );
-      if (enrolment.status !== dto.outcome) {
-        await this.moveStatuses(em, [{ id: enrolmentId, outcome: dto.outcome }]);
-      }
-      await this.audit.record(em, actor, {
-        action: 'completion.overridden',
-        entityType: 'enrolment',
-        entityId: enrolmentId,
+      const audit = {
         before: {
           status: enrolment.status,
           decisionId: latest?.id ?? null,
@@ -278,7 +343,25 @@ export class CompletionService {
           reason,
           rulesPassed: record.view.meetsCompletionRules,
         },
-      });
+      };
+      if (enrolment.status !== dto.outcome) {
+        await this.enrolments.transition(em, actor, enrolmentId, dto.outcome, {
+          override: true,
+          action: 'completion.overridden',
+          audit,
+        });
+        if (dto.outcome === 'not_completed') {
+          await this.certificates.revokeIssuedIn(em, actor, enrolmentId, reason);
+        }
+      } else {
+        // The status stands; the override is still on the record, beside the decision row.
+        await this.audit.record(em, actor, {
+          action: 'completion.overridden',
+          entityType: 'enrolment',
+          entityId: enrolmentId,
+          ...audit,
+        });
+      }
       return {
         decision,
         status: dto.outcome as EnrolmentStatus,
@@ -310,25 +393,27 @@ export class CompletionService {
     return { enrolmentId, items, total: rows.length };
   }
 
-  private async moveStatuses(
-    em: EntityManager,
-    moves: Array<{ id: string; outcome: CompletionOutcome }>,
-  ): Promise<void> {
-    if (moves.length === 0) return;
-    await em.query(
-      `UPDATE enrolments e
-          SET status = x.outcome, ended_at = COALESCE(e.ended_at, now()), updated_at = now()
-         FROM unnest($1::uuid[], $2::text[]) AS x(id, outcome)
-        WHERE e.id = x.id AND e.status <> x.outcome`,
-      [moves.map((m) => m.id), moves.map((m) => m.outcome)],
+  /** The end of the cohort's last mandatory session, and its date in the cohort's time zone. */
+  private async lastMandatorySession(
+    db: Pick<DataSource, 'query'>,
+    cohortId: string,
+  ): Promise<{ endsAt: Date; endsOn: string } | null> {
+    const [row]: Array<{ endsAt: Date | null; endsOn: string | null }> = await db.query(
+      `SELECT max(s.ends_at) AS "endsAt",
+              to_char(max(s.ends_at) AT TIME ZONE c.timezone, 'YYYY-MM-DD') AS "endsOn"
+         FROM cohorts c LEFT JOIN sessions s ON s.cohort_id = c.id AND s.mandatory
+        WHERE c.id = $1
+        GROUP BY c.timezone`,
+      [cohortId],
     );
+    return row?.endsAt && row.endsOn ? { endsAt: row.endsAt, endsOn: row.endsOn } : null;
   }
 
   /** Returns how many were enqueued; 0 when Redis is away (the worker's sweep catches up). */
   private async enqueueCertificates(enrolmentIds: string[]): Promise<number> {
     if (enrolmentIds.length === 0) return 0;
     try {
-      await this.certificates.issue(enrolmentIds);
+      await this.certificateJobs.issue(enrolmentIds);
       return enrolmentIds.length;
     } catch (error) {
       this.logger.warn(

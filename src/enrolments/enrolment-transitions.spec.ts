@@ -18,6 +18,7 @@ const LEGAL: Array<[EnrolmentStatus, EnrolmentStatus]> = [
   ['enrolled', 'completed'],
   ['enrolled', 'not_completed'],
   ['deferred', 'enrolled'],
+  ['deferred', 'waitlisted'],
   ['deferred', 'withdrawn'],
   ['deferred', 'transferred'],
 ];

@@ -3,7 +3,7 @@
  * `assertTransition` before every status change, and the table is unit-tested exhaustively.
  */
 import { ConflictError } from '../common/errors';
-import type { EnrolmentStatus } from './enrolment.entity';
+import { SEATED_STATUSES, type EnrolmentStatus } from './enrolment.entity';
 
 /**
  * Legal moves without an override. `withdrawn` and `transferred` are terminal; `completed` and
@@ -12,7 +12,8 @@ import type { EnrolmentStatus } from './enrolment.entity';
 export const TRANSITIONS: Readonly<Record<EnrolmentStatus, readonly EnrolmentStatus[]>> = {
   waitlisted: ['enrolled', 'withdrawn', 'transferred'],
   enrolled: ['withdrawn', 'deferred', 'transferred', 'completed', 'not_completed'],
-  deferred: ['enrolled', 'withdrawn', 'transferred'],
+  // A deferred student resuming takes a free seat, or joins the back of the waiting list.
+  deferred: ['enrolled', 'waitlisted', 'withdrawn', 'transferred'],
   completed: [],
   not_completed: [],
   withdrawn: [],
@@ -26,9 +27,6 @@ export const OVERRIDE_TRANSITIONS: Readonly<
   completed: ['not_completed'],
   not_completed: ['completed'],
 };
-
-/** Statuses that hold one of the cohort's seats (the same list as SEATED_STATUSES on the entity). */
-const SEATED: readonly EnrolmentStatus[] = ['enrolled', 'completed', 'not_completed'];
 
 /** Moves allowed only with `{ reinstate: true }`: an admin undoing a withdrawal made in error. */
 export const REINSTATE_TRANSITIONS: Readonly<
@@ -70,7 +68,7 @@ export function assertTransition(
 }
 
 export function isSeated(status: EnrolmentStatus): boolean {
-  return SEATED.includes(status);
+  return SEATED_STATUSES.includes(status);
 }
 
 /** True when the move gives a seat back to the cohort (so the first waitlisted can take it). */

@@ -30,8 +30,13 @@ export const SEATED_STATUSES: readonly EnrolmentStatus[] = [
   'completed',
   'not_completed',
 ];
-/** Statuses that count as "active" on a course: a student holds at most one of these per course. */
-export const ACTIVE_STATUSES: readonly EnrolmentStatus[] = ['waitlisted', 'enrolled', 'deferred'];
+
+/**
+ * SEATED_STATUSES as an SQL list, `('enrolled', ...)`, for a query that cannot take it as a
+ * parameter (a fragment embedded with its own numbering). Index and check predicates on the
+ * entity stay literal: the migration drift check compares them as written.
+ */
+export const SEATED_SQL_LIST = `(${SEATED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 @Entity()
 @Index('uq_enrolments_student_cohort', ['studentId', 'cohortId'], { unique: true })

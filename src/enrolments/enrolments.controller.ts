@@ -101,6 +101,20 @@ export class EnrolmentsController {
   }
 
   @Roles('admin')
+  @Post('enrolments/:enrolmentId/resume')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'A deferred student comes back: seated if a seat is free, else waitlisted',
+  })
+  resume(
+    @CurrentActor() actor: Actor,
+    @UuidParam('enrolmentId') enrolmentId: string,
+    @Body() dto: ChangeEnrolmentDto,
+  ) {
+    return this.enrolments.resume(actor, enrolmentId, dto.reason);
+  }
+
+  @Roles('admin')
   @Post('enrolments/:enrolmentId/transfer')
   @HttpCode(200)
   @ApiOperation({

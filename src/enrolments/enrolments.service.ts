@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
@@ -12,7 +13,7 @@ import { BulkEnrolmentDto } from './dto/bulk-enrolment.dto';
 import { CreateEnrolmentDto } from './dto/create-enrolment.dto';
 import { ListEnrolmentsQuery } from './dto/list-enrolments.query';
 import { TransferEnrolmentDto } from './dto/transfer-enrolment.dto';
-import type { EnrolmentStatus } from './enrolment.entity';
+import { SEATED_STATUSES, type EnrolmentStatus } from './enrolment.entity';
 import { assertTransition, freesSeat, needsSeat, TransitionOptions } from './enrolment-transitions';
 
 /** An enrolment row as the API and the audit trail show it. */
@@ -32,6 +33,23 @@ export interface EnrolmentRecord {
   transferredToId: string | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A student's own enrolment with its cohort and course, for their pages. */
+export interface StudentEnrolmentView {
+  id: string;
+  status: EnrolmentStatus;
+  route: AcademicRoute;
+  enrolledAt: Date;
+  cohortId: string;
+  cohortNumber: number;
+  cohortName: string;
+  startDate: string;
+  endDate: string;
+  timezone: string;
+  courseTitle: string;
+  /** The course's target of contact hours (courses.targets_contact_hours). */
+  targetContactHours: number;
 }
 
 export interface EnrolmentView extends EnrolmentRecord {
@@ -67,8 +85,6 @@ const VIEW_SELECT = `SELECT ${RECORD_COLUMNS},
 /** The order of a cohort's list: seated first, then the waiting list, then the rest. */
 const STATUS_ORDER = `ARRAY['enrolled', 'waitlisted', 'deferred', 'completed', 'not_completed',
   'withdrawn', 'transferred']::text[]`;
-
-const SEATED_SQL = `('enrolled', 'completed', 'not_completed')`;
 
 /** How far ahead an enrolment date may be set: "starts tomorrow" is fine, next month is a typo. */
 const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
@@ -284,21 +300,14 @@ export class EnrolmentsService {
    */
   async reinstate(actor: Actor, enrolmentId: string, reason: string): Promise<EnrolmentView> {
     await this.mapConflicts(() =>
-      this.dataSource.transaction(async (em) => {
-        const [row]: Array<{ cohort_id: string }> = await em.query(
-          'SELECT cohort_id FROM enrolments WHERE id = $1',
-          [enrolmentId],
-        );
-        if (!row) throw new NotFoundError('Enrolment', enrolmentId);
-        const [cohort] = await this.lockCohorts(em, [row.cohort_id]);
-        const to: EnrolmentStatus =
-          (await this.seatedCount(em, row.cohort_id)) < cohort.capacity ? 'enrolled' : 'waitlisted';
-        await this.transition(em, actor, enrolmentId, to, {
+      this.dataSource.transaction((em) =>
+        this.transition(em, actor, enrolmentId, 'enrolled', {
           reinstate: true,
           reason,
           action: 'enrolment.reinstate',
-        });
-      }),
+          onlyFrom: ['withdrawn'],
+        }),
+      ),
     );
     return this.view(enrolmentId);
   }
@@ -324,6 +333,23 @@ export class EnrolmentsService {
     const total = rows[0] ? Number(rows[0].total) : 0;
     const items = rows.filter((r) => r.id !== null).map(({ total: _t, ...view }) => view);
     return page(items as EnrolmentView[], total, q);
+  }
+
+  /** The signed-in student's own enrolments, any status, newest cohort first. */
+  async mine(actor: Actor): Promise<StudentEnrolmentView[]> {
+    if (actor.role !== 'student' || !actor.studentId) return [];
+    return this.dataSource.query(
+      `SELECT e.id, e.status, e.route, e.enrolled_at AS "enrolledAt",
+              c.id AS "cohortId", c.number AS "cohortNumber", c.name AS "cohortName",
+              c.start_date::text AS "startDate", c.end_date::text AS "endDate", c.timezone,
+              co.title AS "courseTitle", co.targets_contact_hours AS "targetContactHours"
+         FROM enrolments e
+         JOIN cohorts c ON c.id = e.cohort_id
+         JOIN courses co ON co.id = c.course_id
+        WHERE e.student_id = $1
+        ORDER BY c.start_date DESC, e.enrolled_at DESC`,
+      [actor.studentId],
+    );
   }
 
   /** Admin: any; tutor: their cohorts' enrolments; student: their own. Others answer 404. */
@@ -384,46 +410,32 @@ export class EnrolmentsService {
             [{ field: 'toCohortId', message: 'toCohortId must be a cohort of the same course' }],
           );
         }
-        const before = await this.lockEnrolment(em, enrolmentId);
-        assertTransition(before.status, 'transferred');
-
-        await em.query(
-          `UPDATE enrolments SET status = 'transferred', reason = $2, ended_at = now(),
-                  updated_at = now()
-            WHERE id = $1`,
-          [enrolmentId, dto.reason],
-        );
+        const newId = randomUUID();
         // The old enrolment must stop being active before the new one is inserted, or the
-        // one-active-enrolment-per-course index refuses it; the forward link needs the new id.
-        const created = await this.insertSeatedOrWaitlisted(em, target, {
-          studentId: before.studentId,
-          route: before.route,
-          enrolledAt: new Date(),
-          transferredFromId: before.id,
+        // one-active-enrolment-per-course index refuses it; the forward link is known ahead.
+        const { enrolment: moved } = await this.transition(em, actor, enrolmentId, 'transferred', {
+          reason: dto.reason,
+          action: 'enrolment.transfer',
+          audit: { after: { transferredToId: newId } },
         });
-        const [[after]]: [EnrolmentRecord[], number] = await em.query(
-          `UPDATE enrolments e SET transferred_to_id = $2 WHERE e.id = $1 RETURNING ${RECORD_COLUMNS}`,
-          [enrolmentId, created.id],
-        );
-        await this.audit.record(em, actor, [
-          {
-            action: 'enrolment.transfer',
-            entityType: 'enrolment',
-            entityId: before.id,
-            before,
-            after,
-          },
-          {
-            action: 'enrolment.create',
-            entityType: 'enrolment',
-            entityId: created.id,
-            before: null,
-            after: created,
-          },
+        const created = await this.insertSeatedOrWaitlisted(em, target, {
+          id: newId,
+          studentId: moved.studentId,
+          route: moved.route,
+          enrolledAt: new Date(),
+          transferredFromId: moved.id,
+        });
+        await em.query(`UPDATE enrolments SET transferred_to_id = $2 WHERE id = $1`, [
+          enrolmentId,
+          created.id,
         ]);
-        if (freesSeat(before.status, 'transferred')) {
-          await this.fillFreeSeats(em, actor, fromCohortId);
-        }
+        await this.audit.record(em, actor, {
+          action: 'enrolment.create',
+          entityType: 'enrolment',
+          entityId: created.id,
+          before: null,
+          after: created,
+        });
         return created.id;
       }),
     );
@@ -432,17 +444,40 @@ export class EnrolmentsService {
   }
 
   /**
-   * Changes an enrolment's status inside the caller's transaction: locks the cohort then the
-   * enrolment, refuses illegal moves (409 illegal_transition), refuses taking a seat in a full
-   * cohort (409 cohort_full), audits the change, and hands a freed seat to the waiting list.
-   * Other features (e.g. completion) use this so every status change follows one path.
+   * Lets a deferred student come back: seated if the cohort has a free seat, else at the back of
+   * the waiting list (the seat check runs under the cohort lock, in the transition).
+   */
+  async resume(actor: Actor, enrolmentId: string, reason: string): Promise<EnrolmentView> {
+    await this.dataSource.transaction((em) =>
+      this.transition(em, actor, enrolmentId, 'enrolled', {
+        reason,
+        action: 'enrolment.resume',
+        onlyFrom: ['deferred'],
+      }),
+    );
+    return this.view(enrolmentId);
+  }
+
+  /**
+   * The one path for an enrolment's status change, inside the caller's transaction: locks the
+   * cohort then the enrolment, refuses illegal moves (409 illegal_transition), audits the change
+   * with the row before and after, and hands a freed seat to the waiting list. A move that needs
+   * a seat when the cohort has none left joins the back of the waiting list instead (the table
+   * must allow that move too). Other features (completion) call this so every status change
+   * follows one path; `audit` adds their own facts to the standard entry.
    */
   async transition(
     em: EntityManager,
     actor: Actor,
     enrolmentId: string,
     to: EnrolmentStatus,
-    options: TransitionOptions & { reason?: string | null; action?: string } = {},
+    options: TransitionOptions & {
+      reason?: string | null;
+      action?: string;
+      /** Refuse (409 illegal_transition) unless the enrolment is in one of these statuses. */
+      onlyFrom?: readonly EnrolmentStatus[];
+      audit?: { before?: Record<string, unknown>; after?: Record<string, unknown> };
+    } = {},
   ): Promise<TransitionResult> {
     const cohortRows: Array<{ cohort_id: string }> = await em.query(
       'SELECT cohort_id FROM enrolments WHERE id = $1',
@@ -452,35 +487,45 @@ export class EnrolmentsService {
     const cohortId = cohortRows[0].cohort_id;
     const [cohort] = await this.lockCohorts(em, [cohortId]);
     const before = await this.lockEnrolment(em, enrolmentId);
-    assertTransition(before.status, to, options);
-    if (needsSeat(before.status, to) && (await this.seatedCount(em, cohortId)) >= cohort.capacity) {
-      throw new ConflictError('cohort_full', 'The cohort has no free seat');
+    if (options.onlyFrom && !options.onlyFrom.includes(before.status)) {
+      throw new ConflictError(
+        'illegal_transition',
+        `Only a ${options.onlyFrom.join(' or ')} enrolment can do this; this one is ${before.status}`,
+      );
     }
-    const ends = to === 'withdrawn' || to === 'transferred';
-    // A reinstated enrolment is open again, and queues behind those already waiting.
-    const reopens = before.status === 'withdrawn' && !ends;
+    assertTransition(before.status, to, options);
+    let target = to;
+    if (needsSeat(before.status, to) && (await this.seatedCount(em, cohortId)) >= cohort.capacity) {
+      target = 'waitlisted';
+      assertTransition(before.status, target, options);
+    }
+    const seats = needsSeat(before.status, target);
+    // A reinstated enrolment is open again.
+    const reopens = before.status === 'withdrawn';
     const [[after]]: [EnrolmentRecord[], number] = await em.query(
       `UPDATE enrolments e
-          SET status = $2,
+          SET status = $2::varchar,
               reason = COALESCE($3::varchar, e.reason),
-              ended_at = CASE WHEN $4::boolean THEN now() WHEN $6::boolean THEN NULL
+              ended_at = CASE WHEN $2::varchar IN ('withdrawn', 'transferred') THEN now()
+                              WHEN $2::varchar IN ('completed', 'not_completed') THEN COALESCE(e.ended_at, now())
+                              WHEN $5::boolean THEN NULL
                               ELSE e.ended_at END,
-              queued_at = CASE WHEN $6::boolean THEN now() ELSE e.queued_at END,
-              seated_at = CASE WHEN $5::boolean THEN now() ELSE e.seated_at END,
-              enrolled_at = CASE WHEN $5::boolean THEN GREATEST(e.enrolled_at, now()) ELSE e.enrolled_at END,
+              seated_at = CASE WHEN $4::boolean THEN now() ELSE e.seated_at END,
+              enrolled_at = CASE WHEN $4::boolean THEN GREATEST(e.enrolled_at, now()) ELSE e.enrolled_at END,
+              queued_at = CASE WHEN $2::varchar = 'waitlisted' THEN now() ELSE e.queued_at END,
               updated_at = now()
         WHERE e.id = $1
         RETURNING ${RECORD_COLUMNS}`,
-      [enrolmentId, to, options.reason ?? null, ends, needsSeat(before.status, to), reopens],
+      [enrolmentId, target, options.reason ?? null, seats, reopens],
     );
     await this.audit.record(em, actor, {
-      action: options.action ?? `enrolment.${to}`,
+      action: options.action ?? `enrolment.${target}`,
       entityType: 'enrolment',
       entityId: enrolmentId,
-      before,
-      after,
+      before: { ...before, ...options.audit?.before },
+      after: { ...after, ...options.audit?.after },
     });
-    const seated = freesSeat(before.status, to)
+    const seated = freesSeat(before.status, target)
       ? await this.fillFreeSeats(em, actor, cohortId)
       : [];
     return { enrolment: after, seated };
@@ -565,8 +610,8 @@ export class EnrolmentsService {
 
   private async seatedCount(em: EntityManager, cohortId: string): Promise<number> {
     const [{ n }]: Array<{ n: number }> = await em.query(
-      `SELECT count(*)::int AS n FROM enrolments WHERE cohort_id = $1 AND status IN ${SEATED_SQL}`,
-      [cohortId],
+      `SELECT count(*)::int AS n FROM enrolments WHERE cohort_id = $1 AND status = ANY($2::text[])`,
+      [cohortId, SEATED_STATUSES],
     );
     return n;
   }
@@ -579,6 +624,7 @@ export class EnrolmentsService {
     em: EntityManager,
     cohort: LockedCohort,
     values: {
+      id?: string;
       studentId: string;
       route: AcademicRoute;
       enrolledAt: Date;
@@ -588,13 +634,13 @@ export class EnrolmentsService {
     // One statement after the lock: its snapshot includes every enrolment committed by
     // transactions that held the lock before this one.
     const [created]: EnrolmentRecord[] = await em.query(
-      `INSERT INTO enrolments AS e (student_id, cohort_id, course_id, route, status, enrolled_at,
+      `INSERT INTO enrolments AS e (id, student_id, cohort_id, course_id, route, status, enrolled_at,
                                     seated_at, transferred_from_id)
-       SELECT $1::uuid, $2::uuid, $3::uuid, $4::varchar, seat.status, $5::timestamptz,
+       SELECT COALESCE($9::uuid, gen_random_uuid()), $1::uuid, $2::uuid, $3::uuid, $4::varchar, seat.status, $5::timestamptz,
               CASE WHEN seat.status = 'enrolled' THEN now() END, $6::uuid
          FROM (SELECT CASE WHEN count(*) < $7::int THEN 'enrolled' ELSE 'waitlisted' END AS status
                  FROM enrolments
-                WHERE cohort_id = $2::uuid AND status IN ${SEATED_SQL}) seat
+                WHERE cohort_id = $2::uuid AND status = ANY($8::text[])) seat
        RETURNING ${RECORD_COLUMNS}`,
       [
         values.studentId,
@@ -604,6 +650,8 @@ export class EnrolmentsService {
         values.enrolledAt,
         values.transferredFromId,
         cohort.capacity,
+        SEATED_STATUSES,
+        values.id ?? null,
       ],
     );
     return created;

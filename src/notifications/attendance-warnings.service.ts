@@ -4,6 +4,11 @@ import { DataSource } from 'typeorm';
 import { attendanceThreshold } from '../completion/completion-rules';
 import { ProgressRecord, ProgressService } from '../progress/progress.service';
 import { NewNotification, NotificationsService } from './notifications.service';
+import {
+  AttendanceWarningFacts,
+  studentAttendanceWarningEmail,
+  tutorAttendanceWarningEmail,
+} from './attendance-warning-email';
 
 /** Advisory-lock namespace: one risk check per cohort at a time. */
 const RISK_LOCK_NAMESPACE = 50_003;
@@ -135,7 +140,16 @@ export class AttendanceWarningsService {
     const list: NewNotification[] = [];
     for (const { record, crossing } of crossed) {
       const v = record.view;
-      const facts = this.facts(record);
+      const facts: AttendanceWarningFacts = {
+        courseTitle: context.course_title,
+        cohortName: context.cohort_name,
+        studentName: v.studentName,
+        attendancePercent: v.attendance.percent,
+        maxReachablePercent: v.attendance.maxReachablePercent,
+        consecutiveAbsences: v.attendance.consecutiveAbsences,
+        requiredPercent: attendanceThreshold(record.rules),
+        reasons: v.atRiskReasons,
+      };
       const key = `attendance_warning:${v.enrolmentId}:${crossing}`;
       const student = byEnrolment.get(v.enrolmentId);
       if (student) {
@@ -143,16 +157,7 @@ export class AttendanceWarningsService {
           dedupeKey: `${key}:${student.student_id}`,
           kind: 'attendance_warning',
           recipient: student.email,
-          subject: `Your attendance on ${context.course_title} needs attention`,
-          text: [
-            `Dear ${student.given_name},`,
-            '',
-            `Your attendance on ${context.course_title} (${context.cohort_name}) now puts your completion at risk.`,
-            '',
-            ...facts,
-            '',
-            'Please contact your tutor or the course administrator soon to talk about how to catch up.',
-          ].join('\n'),
+          ...studentAttendanceWarningEmail({ ...facts, givenName: student.given_name }),
         });
       }
       for (const tutor of context.tutors) {
@@ -160,28 +165,10 @@ export class AttendanceWarningsService {
           dedupeKey: `${key}:${tutor.id}`,
           kind: 'attendance_warning',
           recipient: tutor.email,
-          subject: `Attendance warning: ${v.studentName} (${context.cohort_name})`,
-          text: [
-            `Dear ${tutor.name ?? 'colleague'},`,
-            '',
-            `${v.studentName} on ${context.course_title} (${context.cohort_name}) is now at risk of not completing.`,
-            '',
-            ...facts,
-          ].join('\n'),
+          ...tutorAttendanceWarningEmail({ ...facts, tutorName: tutor.name }),
         });
       }
     }
     return list;
-  }
-
-  private facts(record: ProgressRecord): string[] {
-    const a = record.view.attendance;
-    const threshold = attendanceThreshold(record.rules);
-    const pct = (n: number | null) => (n === null ? 'not yet measured' : `${n.toFixed(1)}%`);
-    return [
-      `- Attendance so far: ${pct(a.percent)}${threshold !== null ? ` (the course requires ${threshold}%)` : ''}`,
-      `- The most that can still be reached by attending every remaining session: ${pct(a.maxReachablePercent)}`,
-      `- Consecutive absences: ${a.consecutiveAbsences}`,
-    ];
   }
 }

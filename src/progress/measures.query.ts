@@ -61,21 +61,6 @@ export interface MeasuresRow {
   blocks: BlockFacts[];
 }
 
-/** The column list above, for callers that select them explicitly. */
-export const MEASURES_COLUMNS = [
-  'enrolment_id',
-  'cohort_id',
-  'eligible_minutes',
-  'attended_minutes',
-  'excused_minutes',
-  'sessions_eligible',
-  'sessions_attended',
-  'sessions_excused',
-  'consecutive_absences',
-  'remaining_minutes',
-  'blocks',
-] as const;
-
 const ATTENDED = `('present', 'late', 'left_early')`;
 /** Statuses that end a run of absences. */
 const BREAKS_RUN = `('present', 'late', 'left_early', 'excused')`;

@@ -5,6 +5,7 @@ import type { CertificateStatus } from '../certificates/certificate.entity';
 import { NotFoundError } from '../common/errors';
 import {
   attendancePercent,
+  AtRiskReason,
   attendanceThreshold,
   commitmentPercent,
   CompletionFacts,
@@ -68,6 +69,8 @@ export interface ProgressView {
   /** Whether every completion rule holds on today's facts (the decision is taken on evaluation). */
   meetsCompletionRules: boolean;
   atRisk: boolean;
+  /** Why `atRisk` is true (empty when it is not): the pages and emails explain these. */
+  atRiskReasons: AtRiskReason[];
   certificate: { id: string; serial: string; status: CertificateStatus } | null;
 }
 
@@ -133,17 +136,46 @@ export class ProgressService {
   async cohortAggregate(
     cohortId: string,
   ): Promise<{ meanAttendancePercent: number | null; atRisk: number; seated: number }> {
-    const records = await this.load({ cohortIds: [cohortId], statuses: SEATED_STATUSES });
-    const ratios = records.flatMap(({ measures: m }) => {
-      const denominator = m.eligible_minutes - m.excused_minutes;
-      return denominator > 0 ? [(100 * m.attended_minutes) / denominator] : [];
-    });
-    return {
-      meanAttendancePercent:
-        ratios.length > 0 ? round1(ratios.reduce((a, b) => a + b, 0) / ratios.length) : null,
-      atRisk: records.filter((r) => r.view.atRisk).length,
-      seated: records.length,
-    };
+    return (
+      (await this.cohortAggregates([cohortId])).get(cohortId) ?? {
+        meanAttendancePercent: null,
+        atRisk: 0,
+        seated: 0,
+      }
+    );
+  }
+
+  /** `cohortAggregate` for several cohorts from one progress read (the dashboards' counts). */
+  async cohortAggregates(
+    cohortIds: readonly string[],
+  ): Promise<
+    Map<string, { meanAttendancePercent: number | null; atRisk: number; seated: number }>
+  > {
+    const out = new Map<
+      string,
+      { meanAttendancePercent: number | null; atRisk: number; seated: number }
+    >();
+    if (cohortIds.length === 0) return out;
+    const records = await this.load({ cohortIds, statuses: SEATED_STATUSES });
+    const byCohort = new Map<string, ProgressRecord[]>();
+    for (const r of records) {
+      const list = byCohort.get(r.view.cohortId) ?? [];
+      list.push(r);
+      byCohort.set(r.view.cohortId, list);
+    }
+    for (const [cohortId, list] of byCohort) {
+      const ratios = list.flatMap(({ measures: m }) => {
+        const denominator = m.eligible_minutes - m.excused_minutes;
+        return denominator > 0 ? [(100 * m.attended_minutes) / denominator] : [];
+      });
+      out.set(cohortId, {
+        meanAttendancePercent:
+          ratios.length > 0 ? round1(ratios.reduce((a, b) => a + b, 0) / ratios.length) : null,
+        atRisk: list.filter((r) => r.view.atRisk).length,
+        seated: list.length,
+      });
+    }
+    return out;
   }
 
   /**
@@ -201,6 +233,11 @@ export class ProgressService {
     const rules = row.completion_rules ?? [];
     const evaluation = evaluateCompletion(rules, facts);
     const outlook = outlookFacts(row);
+    const risk = isAtRisk(
+      { ...outlook, consecutiveAbsences: row.consecutive_absences },
+      attendanceThreshold(rules),
+      row.warn_after,
+    );
     const view: ProgressView = {
       enrolmentId: row.enrolment_id,
       cohortId: row.cohort_id,
@@ -237,11 +274,8 @@ export class ProgressService {
       })),
       rules: evaluation.results,
       meetsCompletionRules: evaluation.passed,
-      atRisk: isAtRisk(
-        { ...outlook, consecutiveAbsences: row.consecutive_absences },
-        attendanceThreshold(rules),
-        row.warn_after,
-      ),
+      atRisk: risk.atRisk,
+      atRiskReasons: risk.reasons,
       certificate: row.certificate,
     };
     return {

@@ -1,4 +1,4 @@
-import { SEATED_STATUSES } from '../enrolments/enrolment.entity';
+import { SEATED_SQL_LIST, SEATED_STATUSES } from '../enrolments/enrolment.entity';
 import { measuresQuery } from '../progress/measures.query';
 import {
   sqlAttendancePercent,
@@ -13,8 +13,6 @@ import {
  * export and the summary count exactly what the progress API counts; only the percentages are
  * computed here, with the SQL twins of the completion-rules functions.
  */
-
-const SEATED = `('enrolled', 'completed', 'not_completed')`;
 
 /**
  * One row per enrolment of the given cohorts (every status, waiting list included), in cohort
@@ -115,7 +113,7 @@ export function accreditationSummaryQuery(cohortIds: readonly string[], asOf?: D
 WITH enrolment_counts AS (
   SELECT e.cohort_id,
          count(*) FILTER (WHERE e.seated_at IS NOT NULL)::int AS intake,
-         count(*) FILTER (WHERE e.status IN ${SEATED})::int AS seated,
+         count(*) FILTER (WHERE e.status IN ${SEATED_SQL_LIST})::int AS seated,
          count(*) FILTER (WHERE e.status = 'withdrawn')::int AS withdrawn,
          count(*) FILTER (WHERE e.status = 'deferred')::int AS deferred,
          count(*) FILTER (WHERE e.status = 'transferred')::int AS transferred,

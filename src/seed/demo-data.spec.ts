@@ -1,4 +1,5 @@
 import { evaluateCompletion } from '../completion/completion-rules';
+import { SEATED_STATUSES } from '../enrolments/enrolment.entity';
 import {
   buildDemoData,
   cohort5Mondays,
@@ -9,7 +10,7 @@ import {
 } from './demo-data';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
-const SEATED = ['enrolled', 'completed', 'not_completed'];
+const SEATED: readonly string[] = SEATED_STATUSES;
 
 describe('demo data', () => {
   const data = buildDemoData(NOW);

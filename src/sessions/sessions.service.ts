@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
-import { cohortVisibleSql, scopeParams } from '../cohorts/cohort-scope';
+import { cohortVisibleSql, scopeParams } from '../auth/scope.service';
 import {
   ConflictError,
   InvalidInputError,
@@ -62,6 +62,23 @@ const SESSION_FROM = `
 
 /** Seated statuses: the student's timetable is the sessions of the cohorts they hold a seat in. */
 const TIMETABLE_STATUSES = SEATED_STATUSES;
+
+/** A session of a cohort the student holds a seat in, for their timetable page. */
+export interface StudentSessionView {
+  id: string;
+  cohortId: string;
+  cohortName: string;
+  timezone: string;
+  blockId: string | null;
+  blockTitle: string | null;
+  blockStartDate: string | null;
+  title: string;
+  kind: string;
+  startsAt: Date;
+  endsAt: Date;
+  location: string | null;
+  mandatory: boolean;
+}
 
 interface SessionWrite {
   title: string;
@@ -286,6 +303,27 @@ export class SessionsService {
   }
 
   /** A student's own timetable: the sessions of every cohort they hold a seat in. */
+  /**
+   * The signed-in student's sessions, by cohort, block then time: the same selection as
+   * `studentCalendar` (the .ics the page offers beside it).
+   */
+  async studentTimetable(actor: Actor): Promise<StudentSessionView[]> {
+    if (actor.role !== 'student' || !actor.studentId) return [];
+    return this.dataSource.query(
+      `SELECT s.id, c.id AS "cohortId", c.name AS "cohortName", c.timezone,
+              b.id AS "blockId", b.title AS "blockTitle", b.start_date::text AS "blockStartDate",
+              s.title, s.kind, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.location,
+              s.mandatory
+         FROM enrolments e
+         JOIN cohorts c ON c.id = e.cohort_id
+         JOIN sessions s ON s.cohort_id = c.id
+         LEFT JOIN blocks b ON b.id = s.block_id
+        WHERE e.student_id = $1 AND e.status = ANY($2::text[])
+        ORDER BY c.start_date, c.id, b.start_date NULLS LAST, b.id, s.starts_at, s.id`,
+      [actor.studentId, TIMETABLE_STATUSES],
+    );
+  }
+
   async studentCalendar(actor: Actor): Promise<string> {
     const sessions: CalendarSession[] = await this.dataSource.query(
       `SELECT s.id, s.title, s.kind, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.location,

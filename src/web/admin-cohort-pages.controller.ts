@@ -12,13 +12,13 @@ import {
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { AttendanceService } from '../attendance/attendance.service';
 import { CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { CohortsService } from '../cohorts/cohorts.service';
 import { UuidParam } from '../common/uuid-param';
 import { CompletionService } from '../completion/completion.service';
 import { ROUTES } from '../courses/course.entity';
-import { SEATED_STATUSES } from '../enrolments/enrolment.entity';
 import { EnrolmentsService, EnrolmentView } from '../enrolments/enrolments.service';
 import { ProgressService } from '../progress/progress.service';
 import { AccreditationExportQuery } from '../reports/dto/accreditation-export.query';
@@ -41,7 +41,6 @@ import { formError, FormError, formErrorsFrom, validateForm } from './forms';
 import { PageRenderer } from './page-renderer.service';
 import { WebExceptionFilter } from './web-exception.filter';
 import { routeLabel } from './view-helpers';
-import { WebQueries } from './web-queries';
 
 const EVERYTHING = { limit: 500, offset: 0 };
 
@@ -74,7 +73,7 @@ export class AdminCohortPagesController {
     private readonly progress: ProgressService,
     private readonly completion: CompletionService,
     private readonly reports: ReportsService,
-    private readonly queries: WebQueries,
+    private readonly attendance: AttendanceService,
   ) {}
 
   @Roles('admin')
@@ -91,7 +90,7 @@ export class AdminCohortPagesController {
       this.enrolments.listForCohort(actor, cohortId, EVERYTHING),
       this.progress.forCohort(cohortId),
       this.sessions.list(actor, cohortId, EVERYTHING),
-      this.queries.registerCounts(cohortId),
+      this.attendance.registerCounts(actor, cohortId),
     ]);
     const sort = progressSort(query.sort);
     const named = (id: unknown) => enrolments.items.find((e) => e.id === id);
@@ -276,19 +275,14 @@ export class AdminCohortPagesController {
     @Res() reply: FastifyReply,
   ) {
     const cohort = await this.cohorts.get(actor, cohortId);
-    // The same read CompletionService.evaluate decides on: what it would do, without doing it.
-    const records = await this.progress.load({ cohortIds: [cohortId], statuses: SEATED_STATUSES });
-    const decided = records.filter((r) => !r.overridden);
-    const meeting = decided.filter((r) => r.view.meetsCompletionRules);
+    const preview = await this.completion.preview(actor, cohortId);
     return this.pages.render(reply, 'admin/evaluate.njk', {
       title: `Evaluate completion of ${cohort.name}`,
       cohort,
-      evaluated: decided.length,
-      meeting: meeting.length,
-      notMeeting: decided.filter((r) => !r.view.meetsCompletionRules).map((r) => r.view),
-      overridden: records.length - decided.length,
-      certificates: meeting.filter((r) => !r.hasCertificate).length,
-      endsInFuture: cohort.endDate > new Date().toISOString().slice(0, 10),
+      preview,
+      notMeeting: preview.items.filter(
+        (i) => i.decidedBy === 'rules' && i.outcome === 'not_completed',
+      ),
     });
   }
 

@@ -17,6 +17,7 @@ import type { Actor } from '../auth/actor';
 import { CERTIFICATE_STATUSES } from '../certificates/certificate.entity';
 import { CertificatesService, CertificateView } from '../certificates/certificates.service';
 import { ListCertificatesQuery } from '../certificates/dto/list-certificates.query';
+import { CohortsService } from '../cohorts/cohorts.service';
 import { DomainError } from '../common/errors';
 import { UuidParam } from '../common/uuid-param';
 import { ImportBody } from '../infrastructure/http/body-parsing';
@@ -29,7 +30,6 @@ import { formError, FormError, formErrorsFrom, validateForm } from './forms';
 import { PageRenderer } from './page-renderer.service';
 import { WebExceptionFilter } from './web-exception.filter';
 import { certificateStatusTag } from './view-helpers';
-import { WebQueries } from './web-queries';
 
 const CERTIFICATES_PER_PAGE = 50;
 /** The error summary names the first bad lines; the table below it lists every one. */
@@ -59,7 +59,7 @@ export class AdminPagesController {
     private readonly pages: PageRenderer,
     private readonly importer: StudentImportService,
     private readonly certificates: CertificatesService,
-    private readonly queries: WebQueries,
+    private readonly cohorts: CohortsService,
   ) {}
 
   @Roles('admin')
@@ -127,7 +127,11 @@ export class AdminPagesController {
 
   @Roles('admin')
   @Get('admin/certificates')
-  async certificatesList(@Query() query: Record<string, unknown>, @Res() reply: FastifyReply) {
+  async certificatesList(
+    @CurrentActor() actor: Actor,
+    @Query() query: Record<string, unknown>,
+    @Res() reply: FastifyReply,
+  ) {
     const { form, errors } = await validateForm(ListCertificatesQuery, query);
     // A filter that is not one of the choices offered (an edited address) is ignored.
     const q = Object.assign(new ListCertificatesQuery(), {
@@ -138,7 +142,7 @@ export class AdminPagesController {
     });
     const [list, cohorts] = await Promise.all([
       this.certificates.list(q),
-      this.queries.allCohorts(),
+      this.cohorts.overview(actor, { atRisk: false }),
     ]);
     const link = (offset: number) => {
       const params = new URLSearchParams();

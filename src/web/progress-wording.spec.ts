@@ -1,5 +1,5 @@
-import type { RuleResult } from '../completion/completion-rules';
-import { atRiskReasons, attendanceTarget, ruleLine } from './progress-wording';
+import type { AtRiskReason, RuleResult } from '../completion/completion-rules';
+import { atRiskReasons, ruleLine } from './progress-wording';
 import { formatHours } from './view-helpers';
 
 const assessments = [
@@ -86,39 +86,26 @@ describe('formatHours', () => {
   });
 });
 
-describe('attendanceTarget', () => {
-  it('takes the strictest attendance rule, or none', () => {
-    expect(
-      attendanceTarget([
-        { type: 'min_attendance_percent', required: 75, actual: null, passed: false },
-        { type: 'min_attendance_percent', required: 80, actual: null, passed: false },
-        { type: 'min_contact_hours', required: 90, actual: 0, passed: false },
-      ]),
-    ).toBe(80);
-    expect(attendanceTarget([])).toBeNull();
-  });
-});
-
 describe('atRiskReasons', () => {
-  const results: RuleResult[] = [
-    { type: 'min_attendance_percent', required: 80, actual: 50, passed: false },
-  ];
-  it.each([
+  it.each<[string, AtRiskReason[], string[]]>([
     [
       'cannot reach the target',
-      { maxReachablePercent: 75, consecutiveAbsences: 0 },
+      [{ type: 'attendance_unreachable', maxReachablePercent: 75, requiredPercent: 80 }],
       [
         'Even if you go to every session that is left, your attendance can reach at most 75%. You need 80% to complete the course.',
       ],
     ],
     [
       'a run of absences',
-      { maxReachablePercent: 90, consecutiveAbsences: 3 },
+      [{ type: 'consecutive_absences', absences: 3, warnAfter: 3 }],
       ['You have missed your last 3 sessions in a row.'],
     ],
     [
       'both',
-      { maxReachablePercent: 60, consecutiveAbsences: 4 },
+      [
+        { type: 'attendance_unreachable', maxReachablePercent: 60, requiredPercent: 80 },
+        { type: 'consecutive_absences', absences: 4, warnAfter: 3 },
+      ],
       [
         'Even if you go to every session that is left, your attendance can reach at most 60%. You need 80% to complete the course.',
         'You have missed your last 4 sessions in a row.',
@@ -126,10 +113,11 @@ describe('atRiskReasons', () => {
     ],
     [
       'flagged on an exact boundary the rounded figures cannot show',
-      { maxReachablePercent: 80, consecutiveAbsences: 1 },
+      [{ type: 'attendance_unreachable', maxReachablePercent: 80, requiredPercent: 80 }],
       ['Your attendance is close to the least you need to complete the course.'],
     ],
-  ])('%s', (_label, facts, expected) => {
-    expect(atRiskReasons({ results, warnAfterConsecutiveAbsences: 3, ...facts })).toEqual(expected);
+    ['not at risk', [], []],
+  ])('%s', (_label, reasons, expected) => {
+    expect(atRiskReasons(reasons)).toEqual(expected);
   });
 });

@@ -1,4 +1,4 @@
-import type { RuleResult } from '../completion/completion-rules';
+import type { AtRiskReason, RuleResult } from '../completion/completion-rules';
 import { formatHours, formatPercent } from './view-helpers';
 
 /**
@@ -69,40 +69,22 @@ export function ruleLine(result: RuleResult, assessments: AssessmentTitle[]): Ru
   }
 }
 
-/** The strictest attendance percentage the rules ask for, if any. */
-export function attendanceTarget(results: RuleResult[]): number | null {
-  const values = results.flatMap((r) =>
-    r.type === 'min_attendance_percent' && typeof r.required === 'number' ? [r.required] : [],
-  );
-  return values.length ? Math.max(...values) : null;
-}
-
 /**
- * Why the progress service flagged the student at risk, in plain words. The flag itself is the
- * service's (exact comparison); these sentences explain it with the rounded figures shown.
+ * The progress service's reasons for the at-risk flag, in plain words. The test is the
+ * service's (exact comparison, isAtRisk); these sentences only explain it with the rounded
+ * figures shown, so when rounding hides the shortfall they say it is close instead.
  */
-export function atRiskReasons(input: {
-  results: RuleResult[];
-  maxReachablePercent: number | null;
-  consecutiveAbsences: number;
-  warnAfterConsecutiveAbsences: number;
-}): string[] {
-  const reasons: string[] = [];
-  const target = attendanceTarget(input.results);
-  if (target !== null && input.maxReachablePercent !== null && input.maxReachablePercent < target) {
-    reasons.push(
-      `Even if you go to every session that is left, your attendance can reach at most ` +
-        `${formatPercent(input.maxReachablePercent)}. You need ${formatPercent(target)} to complete the course.`,
-    );
-  }
-  if (
-    input.warnAfterConsecutiveAbsences >= 1 &&
-    input.consecutiveAbsences >= input.warnAfterConsecutiveAbsences
-  ) {
-    reasons.push(`You have missed your last ${input.consecutiveAbsences} sessions in a row.`);
-  }
-  if (reasons.length === 0) {
-    reasons.push('Your attendance is close to the least you need to complete the course.');
-  }
-  return reasons;
+export function atRiskReasons(reasons: readonly AtRiskReason[]): string[] {
+  return reasons.map((reason) => {
+    switch (reason.type) {
+      case 'attendance_unreachable':
+        return reason.maxReachablePercent !== null &&
+          reason.maxReachablePercent < reason.requiredPercent
+          ? `Even if you go to every session that is left, your attendance can reach at most ` +
+              `${formatPercent(reason.maxReachablePercent)}. You need ${formatPercent(reason.requiredPercent)} to complete the course.`
+          : 'Your attendance is close to the least you need to complete the course.';
+      case 'consecutive_absences':
+        return `You have missed your last ${reason.absences} sessions in a row.`;
+    }
+  });
 }

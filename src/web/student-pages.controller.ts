@@ -7,20 +7,19 @@ import type { Actor } from '../auth/actor';
 import { CertificatesService } from '../certificates/certificates.service';
 import { UuidParam } from '../common/uuid-param';
 import { isSeated } from '../enrolments/enrolment-transitions';
-import { EnrolmentsService } from '../enrolments/enrolments.service';
+import { EnrolmentsService, StudentEnrolmentView } from '../enrolments/enrolments.service';
 import { ProgressService, ProgressView } from '../progress/progress.service';
-import { SessionsService } from '../sessions/sessions.service';
+import { SessionsService, StudentSessionView } from '../sessions/sessions.service';
 import { CsrfGuard } from './csrf.guard';
 import { PageRenderer } from './page-renderer.service';
 import { atRiskReasons, ruleLine } from './progress-wording';
 import { WebExceptionFilter } from './web-exception.filter';
-import { StudentEnrolmentRow, StudentSessionRow, WebQueries } from './web-queries';
 
 /** A block of the student's timetable: a teaching block of one cohort, or its other sessions. */
 interface TimetableGroup {
   cohortName: string;
   title: string;
-  sessions: StudentSessionRow[];
+  sessions: StudentSessionView[];
 }
 
 /**
@@ -40,7 +39,6 @@ export class StudentPagesController {
     private readonly attendance: AttendanceService,
     private readonly enrolments: EnrolmentsService,
     private readonly certificates: CertificatesService,
-    private readonly queries: WebQueries,
   ) {}
 
   @Roles('student')
@@ -48,15 +46,12 @@ export class StudentPagesController {
   async progressPage(@CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
     const studentId = actor.studentId;
     const [views, contexts] = studentId
-      ? await Promise.all([
-          this.progress.forStudent(studentId),
-          this.queries.studentEnrolments(studentId),
-        ])
+      ? await Promise.all([this.progress.forStudent(studentId), this.enrolments.mine(actor)])
       : [[], []];
     // Newest cohort first (the context's order), each with the progress service's figures.
     const enrolments = contexts
       .map((context) => ({ context, view: views.find((v) => v.enrolmentId === context.id) }))
-      .filter((e): e is { context: StudentEnrolmentRow; view: ProgressView } => !!e.view)
+      .filter((e): e is { context: StudentEnrolmentView; view: ProgressView } => !!e.view)
       .map(({ context, view }) => progressCard(context, view));
     return this.pages.render(reply, 'student/progress.njk', {
       title: 'Your progress',
@@ -75,7 +70,7 @@ export class StudentPagesController {
     const enrolment = await this.enrolments.get(actor, enrolmentId);
     const [{ items }, contexts] = await Promise.all([
       this.attendance.forEnrolment(actor, enrolmentId),
-      this.queries.studentEnrolments(actor.studentId as string),
+      this.enrolments.mine(actor),
     ]);
     const timezone = contexts.find((c) => c.id === enrolmentId)?.timezone ?? 'Europe/London';
     return this.pages.render(reply, 'student/attendance.njk', {
@@ -90,7 +85,7 @@ export class StudentPagesController {
   @Roles('student')
   @Get('timetable')
   async timetable(@CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
-    const rows = actor.studentId ? await this.queries.studentSessions(actor.studentId) : [];
+    const rows = await this.sessions.studentTimetable(actor);
     return this.pages.render(reply, 'student/timetable.njk', {
       title: 'Your timetable',
       groups: groupTimetable(rows),
@@ -133,7 +128,7 @@ export class StudentPagesController {
 }
 
 /** What the progress page shows for one enrolment. */
-function progressCard(context: StudentEnrolmentRow, view: ProgressView) {
+function progressCard(context: StudentEnrolmentView, view: ProgressView) {
   const results = view.rules;
   const lines = results.map((r) => ruleLine(r, view.assessments));
   return {
@@ -142,19 +137,11 @@ function progressCard(context: StudentEnrolmentRow, view: ProgressView) {
     seated: isSeated(view.status),
     stillNeeded: lines.filter((l) => !l.passed).map((l) => l.text),
     met: lines.filter((l) => l.passed).map((l) => l.text),
-    atRiskReasons:
-      view.atRisk && view.status === 'enrolled'
-        ? atRiskReasons({
-            results,
-            maxReachablePercent: view.attendance.maxReachablePercent,
-            consecutiveAbsences: view.attendance.consecutiveAbsences,
-            warnAfterConsecutiveAbsences: context.warnAfterConsecutiveAbsences,
-          })
-        : [],
+    atRiskReasons: view.status === 'enrolled' ? atRiskReasons(view.atRiskReasons) : [],
   };
 }
 
-function groupTimetable(rows: StudentSessionRow[]): TimetableGroup[] {
+function groupTimetable(rows: StudentSessionView[]): TimetableGroup[] {
   const groups = new Map<string, TimetableGroup>();
   for (const row of rows) {
     const key = `${row.cohortId}:${row.blockId ?? ''}`;

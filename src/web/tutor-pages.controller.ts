@@ -23,7 +23,6 @@ import {
   storedRows,
 } from './register-form';
 import { WebExceptionFilter } from './web-exception.filter';
-import { WebQueries } from './web-queries';
 
 const ALL_SESSIONS = { limit: 500, offset: 0 };
 
@@ -42,7 +41,6 @@ export class TutorPagesController {
     private readonly cohorts: CohortsService,
     private readonly sessions: SessionsService,
     private readonly attendance: AttendanceService,
-    private readonly queries: WebQueries,
   ) {}
 
   @Roles('admin', 'tutor')
@@ -55,7 +53,7 @@ export class TutorPagesController {
     const cohort = await this.cohorts.get(actor, cohortId);
     const [sessions, counts] = await Promise.all([
       this.sessions.list(actor, cohortId, ALL_SESSIONS),
-      this.queries.registerCounts(cohortId),
+      this.attendance.registerCounts(actor, cohortId),
     ]);
     return this.pages.render(reply, 'tutor/cohort.njk', {
       title: cohort.name,

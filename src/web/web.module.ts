@@ -22,7 +22,6 @@ import { PageRenderer } from './page-renderer.service';
 import { SignInController } from './sign-in.controller';
 import { StudentPagesController } from './student-pages.controller';
 import { TutorPagesController } from './tutor-pages.controller';
-import { WebQueries } from './web-queries';
 import { WebSession } from './web-session.service';
 
 /**
@@ -59,7 +58,7 @@ import { WebSession } from './web-session.service';
     AdminUsersPagesController,
     NotFoundController,
   ],
-  providers: [PageRenderer, WebSession, WebQueries],
+  providers: [PageRenderer, WebSession],
   exports: [PageRenderer, WebSession],
 })
 export class WebModule {}

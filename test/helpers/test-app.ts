@@ -7,8 +7,10 @@ import { createApiApp, startWorker } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/infrastructure/config/app-config';
 import { hashPassword } from '../../src/auth/passwords';
 import type { Role } from '../../src/users/user.entity';
+import { assertTestDatabaseUrl } from '../setup/test-database';
 
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
+  assertTestDatabaseUrl(overrides.DATABASE_URL ?? process.env.TEST_DATABASE_URL);
   return loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: process.env.TEST_DATABASE_URL,

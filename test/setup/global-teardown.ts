@@ -1,17 +1,24 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { assertTestDatabase } from './test-database';
+import { assertTestDatabaseUrl, withDatabase } from './test-database';
 
 export default async function globalTeardown(): Promise<void> {
-  const name = process.env.TEST_DATABASE_NAME;
-  if (name && process.env.TEST_ADMIN_DATABASE_URL && !process.env.KEEP_TEST_DATABASE) {
-    assertTestDatabase(name);
-    const admin = new Client({ connectionString: process.env.TEST_ADMIN_DATABASE_URL });
+  const names = JSON.parse(process.env.TEST_DATABASE_NAMES ?? '[]') as string[];
+  const adminUrl = process.env.TEST_ADMIN_DATABASE_URL;
+  if (names.length && adminUrl && !process.env.KEEP_TEST_DATABASE) {
+    const admin = new Client({ connectionString: adminUrl });
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    try {
+      for (const name of names) {
+        assertTestDatabaseUrl(withDatabase(adminUrl, name));
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      }
+    } finally {
+      await admin.end();
+    }
   }
-  const prefix = process.env.TEST_QUEUE_PREFIX;
+  // Every worker's keys start with the run's base prefix (`<base>-w<n>:...`).
+  const prefix = process.env.TEST_QUEUE_PREFIX_BASE;
   if (prefix && process.env.TEST_REDIS_URL) {
     const redis = new Redis(process.env.TEST_REDIS_URL, {
       lazyConnect: true,
@@ -21,7 +28,7 @@ export default async function globalTeardown(): Promise<void> {
       await redis.connect();
       let cursor = '0';
       do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}-w*`, 'COUNT', 1000);
         if (keys.length) await redis.del(...keys);
         cursor = next;
       } while (cursor !== '0');

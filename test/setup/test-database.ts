@@ -71,3 +71,20 @@ export function assertTestDatabase(name: string): void {
     throw new Error(`Refusing to use database "${name}": a test database name must contain "test"`);
   }
 }
+
+/**
+ * Refuses a connection URL unless the database it names is a test database: the guard reads
+ * the URL tests are about to connect to (not a name the setup made), so a missing or wrong
+ * TEST_DATABASE_URL stops the run instead of writing to development or production data.
+ */
+export function assertTestDatabaseUrl(url: string | undefined): void {
+  if (!url) throw new Error('Refusing to run: no test database URL was given');
+  let database: string;
+  try {
+    database = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+  } catch {
+    throw new Error('Refusing to run: the test database URL is not a URL');
+  }
+  if (!database) throw new Error('Refusing to run: the test database URL names no database');
+  assertTestDatabase(database);
+}

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { makeCertificate } from '../helpers/enrolment-factories';
 import { markAttendance, recordAssessment } from '../helpers/factories';
-import { createTestApp, createUser, TestApp } from '../helpers/test-app';
+import { formatDate } from '../../src/web/view-helpers';
+import { bearer, createTestApp, createUser, TestApp } from '../helpers/test-app';
 import {
   csrfFrom,
   errorSummary,
@@ -364,6 +365,40 @@ describe('web pages without a browser', () => {
       const res = await agent.get(`/progress/${id}/attendance`).set('Accept', HTML);
       expect(res.status).toBe(404);
     }
+  });
+
+  it('the completion and dashboard pages show the API’s own numbers, and no evaluation before the cohort ends', async () => {
+    const { agent } = await signedInAgent(t, admin.email);
+    const preview = await t
+      .http()
+      .get(`/api/v1/cohorts/${c.cohort.id}/completion/preview`)
+      .set(bearer(admin));
+    expect(preview.body.canEvaluate).toBe(false);
+    const confirm = await agent.get(`/admin/cohorts/${c.cohort.id}/completion`).set('Accept', HTML);
+    const text = pageText(confirm.text);
+    expect(text).toContain(
+      `Completion can be evaluated once the last mandatory session has ended, on ${formatDate(
+        preview.body.lastMandatorySessionEndsAt,
+      )}`,
+    );
+    expect(text).toContain(`${preview.body.evaluated} seated enrolments will be evaluated`);
+    expect(text).toContain(`${preview.body.notCompleted} do not and will be marked not completed`);
+    expect(confirm.text).not.toContain(`action="/admin/cohorts/${c.cohort.id}/completion"`);
+    const refused = await t
+      .http()
+      .post(`/api/v1/cohorts/${c.cohort.id}/completion/evaluate`)
+      .set(bearer(admin));
+    expect(refused.status).toBe(409);
+
+    // The dashboard's row for the cohort: seats and at-risk count as the API's summary says.
+    const summary = await t.http().get(`/api/v1/cohorts/${c.cohort.id}/summary`).set(bearer(admin));
+    const dashboard = await agent.get('/admin').set('Accept', HTML);
+    const row = dashboard.text
+      .split('<tr')
+      .find((r) => r.includes(`/admin/cohorts/${c.cohort.id}"`)) as string;
+    expect(pageText(row)).toContain(
+      summary.body.atRisk > 0 ? `${summary.body.atRisk} at risk` : 'At risk 0',
+    );
   });
 
   it('refuses a form without its CSRF token before doing anything', async () => {

@@ -15,11 +15,11 @@ describe('loadConfig', () => {
     expect(config.NODE_ENV).toBe('production');
     expect(config.isProduction).toBe(true);
     expect(config.QUEUE_PREFIX).toBe('pod');
-    expect(config.trustProxy).toBe(false);
     expect(config.CERTIFICATES_SWEEP_SECONDS).toBe(30);
     expect(config.OUTBOX_SWEEP_AGE_SECONDS).toBe(30);
     expect(config.SHUTDOWN_TIMEOUT_SECONDS).toBe(25);
     expect(config.REDIS_ALLOW_EVICTION).toBe(false);
+    expect(config.trustProxy).toBe(false);
   });
 
   it('converts numbers and booleans from strings', () => {

@@ -4,6 +4,7 @@ import { AuthSession } from '../../auth/auth-session.entity';
 import { AttendanceRecord } from '../../attendance/attendance-record.entity';
 import { AuditEvent } from '../../audit/audit-event.entity';
 import { Certificate } from '../../certificates/certificate.entity';
+import { CertificateReissue } from '../../certificates/certificate-reissue.entity';
 import { Block } from '../../cohorts/block.entity';
 import { Cohort } from '../../cohorts/cohort.entity';
 import { CompletionDecision } from '../../completion/completion-decision.entity';
@@ -25,6 +26,7 @@ export const entities = [
   AuditEvent,
   Block,
   Certificate,
+  CertificateReissue,
   Cohort,
   CompletionDecision,
   Course,
