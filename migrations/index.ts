@@ -4,6 +4,7 @@ import { AuthSessions1796019200462 } from './1796019200462-AuthSessions';
 import { Accreditation1796019227266 } from './1796019227266-Accreditation';
 import { CertificateReissues1796019321603 } from './1796019321603-CertificateReissues';
 import { TimetableOnTheWeb1796019851929 } from './1796019851929-TimetableOnTheWeb';
+import { AccountTokens1796020924619 } from './1796020924619-AccountTokens';
 
 export const migrations = [
   Initial1795504019622,
@@ -11,4 +12,5 @@ export const migrations = [
   Accreditation1796019227266,
   CertificateReissues1796019321603,
   TimetableOnTheWeb1796019851929,
+  AccountTokens1796020924619,
 ];

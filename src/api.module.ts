@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, RouterModule } from '@nestjs/core';
+import { AccountsModule } from './accounts/accounts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ScopeModule } from './auth/scope.module';
@@ -35,6 +36,7 @@ import { HistoryImportModule } from './history-import/history-import.module';
 /** Feature modules whose controllers live under /api/v1. */
 export const API_V1_MODULES = [
   AuthModule,
+  AccountsModule,
   UsersModule,
   SystemModule,
   AuditModule,

@@ -16,6 +16,8 @@ const PUBLIC = new Set([
   'GET /health/live',
   'GET /health/ready',
   'POST /api/v1/auth/login',
+  'POST /api/v1/auth/password-reset',
+  'POST /api/v1/auth/password',
   'GET /api/v1/verify/:code',
   'GET /verify/:code',
   'GET /docs',

@@ -53,6 +53,8 @@ export class AuthService {
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
       .where('u.email = :email', { email })
+      // A disabled login answers as an unknown email does: the same message, the same time.
+      .andWhere('u.disabledAt IS NULL')
       .getOne();
     const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
     if (!user || !ok) {

@@ -45,7 +45,10 @@ export class RuleViolationError extends DomainError {
   readonly status = 422;
 }
 
-/** 410: the thing existed and is gone for good (e.g. an erased holder's certificate PDF). */
+/**
+ * 410: the thing existed and is gone for good (e.g. an erased holder's certificate PDF, a
+ * one-time link that was used, replaced or has expired).
+ */
 export class GoneError extends DomainError {
   readonly status = 410;
 }

@@ -26,6 +26,10 @@ const OVERRIDE_ONLY: Array<[EnrolmentStatus, EnrolmentStatus]> = [
   ['completed', 'not_completed'],
   ['not_completed', 'completed'],
 ];
+const REINSTATE_ONLY: Array<[EnrolmentStatus, EnrolmentStatus]> = [
+  ['withdrawn', 'enrolled'],
+  ['withdrawn', 'waitlisted'],
+];
 const key = ([from, to]: [EnrolmentStatus, EnrolmentStatus]) => `${from}->${to}`;
 const legal = new Set(LEGAL.map(key));
 const overrideOnly = new Set(OVERRIDE_ONLY.map(key));
@@ -34,6 +38,13 @@ const ALL_PAIRS = ENROLMENT_STATUSES.flatMap((from) =>
 );
 
 describe('enrolment transitions', () => {
+  const reinstateOnly = new Set(REINSTATE_ONLY.map(key));
+  it.each(ALL_PAIRS)('%s -> %s when reinstating a withdrawal', (from, to) => {
+    expect(canTransition(from, to, { reinstate: true })).toBe(
+      legal.has(key([from, to])) || reinstateOnly.has(key([from, to])),
+    );
+  });
+
   it.each(ALL_PAIRS)('%s -> %s follows the table without an override', (from, to) => {
     expect(canTransition(from, to)).toBe(legal.has(key([from, to])));
   });

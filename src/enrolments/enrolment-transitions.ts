@@ -28,9 +28,18 @@ export const OVERRIDE_TRANSITIONS: Readonly<
   not_completed: ['completed'],
 };
 
+/** Moves allowed only with `{ reinstate: true }`: an admin undoing a withdrawal made in error. */
+export const REINSTATE_TRANSITIONS: Readonly<
+  Partial<Record<EnrolmentStatus, readonly EnrolmentStatus[]>>
+> = {
+  withdrawn: ['enrolled', 'waitlisted'],
+};
+
 export interface TransitionOptions {
   /** An admin completion override; only widens completed <-> not_completed. */
   override?: boolean;
+  /** An admin reinstating a withdrawal; only widens withdrawn -> enrolled | waitlisted. */
+  reinstate?: boolean;
 }
 
 export function canTransition(
@@ -39,6 +48,7 @@ export function canTransition(
   options: TransitionOptions = {},
 ): boolean {
   if (TRANSITIONS[from].includes(to)) return true;
+  if (options.reinstate === true && (REINSTATE_TRANSITIONS[from] ?? []).includes(to)) return true;
   return options.override === true && (OVERRIDE_TRANSITIONS[from] ?? []).includes(to);
 }
 

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/access.decorators';
 import { UuidParam } from '../common/uuid-param';
+import { BulkEnrolmentDto } from './dto/bulk-enrolment.dto';
 import { ChangeEnrolmentDto } from './dto/change-enrolment.dto';
 import { CreateEnrolmentDto } from './dto/create-enrolment.dto';
 import { ListEnrolmentsQuery } from './dto/list-enrolments.query';
@@ -25,6 +26,34 @@ export class EnrolmentsController {
     @Body() dto: CreateEnrolmentDto,
   ) {
     return this.enrolments.create(actor, cohortId, dto);
+  }
+
+  @Roles('admin')
+  @Post('cohorts/:cohortId/enrolments/bulk')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Enrol many students, all or nothing: seated then waitlisted in the order given',
+  })
+  createMany(
+    @CurrentActor() actor: Actor,
+    @UuidParam('cohortId') cohortId: string,
+    @Body() dto: BulkEnrolmentDto,
+  ) {
+    return this.enrolments.createMany(actor, cohortId, dto);
+  }
+
+  @Roles('admin')
+  @Post('enrolments/:enrolmentId/reinstate')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Undo a withdrawal: back to a seat, or the waiting list when the cohort is full',
+  })
+  reinstate(
+    @CurrentActor() actor: Actor,
+    @UuidParam('enrolmentId') enrolmentId: string,
+    @Body() dto: ChangeEnrolmentDto,
+  ) {
+    return this.enrolments.reinstate(actor, enrolmentId, dto.reason);
   }
 
   @Roles('admin', 'tutor')

@@ -9,6 +9,7 @@ import { ConflictError, NotFoundError, RuleViolationError } from '../common/erro
 import { Page, page } from '../common/pagination';
 import type { AcademicRoute } from '../courses/course.entity';
 import { isUniqueViolation } from '../infrastructure/database/pg-errors';
+import { BulkEnrolmentDto } from './dto/bulk-enrolment.dto';
 import { CreateEnrolmentDto } from './dto/create-enrolment.dto';
 import { ListEnrolmentsQuery } from './dto/list-enrolments.query';
 import { TransferEnrolmentDto } from './dto/transfer-enrolment.dto';
@@ -186,6 +187,129 @@ export class EnrolmentsService {
       }),
     );
     return this.view(id);
+  }
+
+  /**
+   * Enrols many students at once, all or nothing: every student is checked first (the error
+   * names the first at fault by its place in the list), then, under the cohort's lock, each is
+   * inserted in the order given by the same seat-deciding INSERT as a single enrolment, so the
+   * first ones take the free seats and the rest join the waiting list in that order.
+   */
+  async createMany(
+    actor: Actor,
+    cohortId: string,
+    dto: BulkEnrolmentDto,
+  ): Promise<{ enrolled: EnrolmentRecord[]; waitlisted: EnrolmentRecord[] }> {
+    return this.mapConflicts(() =>
+      this.dataSource.transaction(async (em) => {
+        const [cohortFacts]: Array<{ routes: AcademicRoute[] }> = await em.query(
+          `SELECT co.routes FROM cohorts c JOIN courses co ON co.id = c.course_id WHERE c.id = $1`,
+          [cohortId],
+        );
+        if (!cohortFacts) throw new NotFoundError('Cohort', cohortId);
+        if (!cohortFacts.routes.includes(dto.route)) {
+          throw new RuleViolationError(
+            'route_not_offered',
+            `The course does not offer the ${dto.route} route`,
+            [{ field: 'route', message: `route must be one of: ${cohortFacts.routes.join(', ')}` }],
+          );
+        }
+        const [cohort] = await this.lockCohorts(em, [cohortId]);
+        if (!cohort) throw new NotFoundError('Cohort', cohortId);
+        const facts: Array<{
+          id: string;
+          ord: number;
+          name: string | null;
+          erased: boolean | null;
+          inCohort: boolean;
+          activeOnCourse: boolean;
+        }> = await em.query(
+          `SELECT x.id, x.ord::int, s.given_name || ' ' || s.family_name AS name,
+                  s.erased_at IS NOT NULL AS erased,
+                  EXISTS (SELECT 1 FROM enrolments e WHERE e.student_id = x.id AND e.cohort_id = $2)
+                    AS "inCohort",
+                  EXISTS (SELECT 1 FROM enrolments e
+                           WHERE e.student_id = x.id AND e.course_id = $3
+                             AND e.status IN ('waitlisted', 'enrolled', 'deferred')) AS "activeOnCourse"
+             FROM unnest($1::uuid[]) WITH ORDINALITY AS x(id, ord)
+             LEFT JOIN students s ON s.id = x.id
+            ORDER BY x.ord`,
+          [dto.studentIds, cohortId, cohort.courseId],
+        );
+        for (const f of facts) {
+          const field = `studentIds.${f.ord - 1}`;
+          const who = f.name ?? f.id;
+          if (f.name === null) {
+            throw new RuleViolationError('student_not_found', `Student ${f.id} was not found`, [
+              { field, message: `no student has id ${f.id}` },
+            ]);
+          }
+          if (f.erased) {
+            throw new RuleViolationError('student_erased', `${who}'s personal data was erased`, [
+              { field, message: `${who} was erased and cannot be enrolled` },
+            ]);
+          }
+          if (f.inCohort) {
+            throw new ConflictError(
+              'already_enrolled',
+              `${who} already has an enrolment in this cohort`,
+              [{ field, message: `${who} already has an enrolment in this cohort` }],
+            );
+          }
+          if (f.activeOnCourse) {
+            throw new ConflictError(
+              'active_enrolment_on_course',
+              `${who} already holds an active enrolment on this course`,
+              [{ field, message: `${who} already holds an active enrolment on this course` }],
+            );
+          }
+        }
+        const created: EnrolmentRecord[] = [];
+        for (const studentId of dto.studentIds) {
+          created.push(
+            await this.insertSeatedOrWaitlisted(em, cohort, {
+              studentId,
+              route: dto.route,
+              enrolledAt: new Date(),
+              transferredFromId: null,
+            }),
+          );
+        }
+        await this.audit.record(
+          em,
+          actor,
+          created.map((after) => ({
+            action: 'enrolment.create',
+            entityType: 'enrolment',
+            entityId: after.id,
+            before: null,
+            after,
+          })),
+        );
+        return {
+          enrolled: created.filter((e) => e.status === 'enrolled'),
+          waitlisted: created.filter((e) => e.status === 'waitlisted'),
+        };
+      }),
+    );
+  }
+
+  /**
+   * Undoes a withdrawal made in error: back to a seat, or to the end of the waiting list when the
+   * cohort is full, through the transition path (with its `reinstate` permission).
+   */
+  async reinstate(actor: Actor, enrolmentId: string, reason: string): Promise<EnrolmentView> {
+    await this.mapConflicts(() =>
+      this.dataSource.transaction((em) =>
+        this.transition(em, actor, enrolmentId, 'enrolled', {
+          reinstate: true,
+          reason,
+          action: 'enrolment.reinstate',
+          onlyFrom: ['withdrawn'],
+        }),
+      ),
+    );
+    return this.view(enrolmentId);
   }
 
   async listForCohort(
@@ -376,12 +500,15 @@ export class EnrolmentsService {
       assertTransition(before.status, target, options);
     }
     const seats = needsSeat(before.status, target);
+    // A reinstated enrolment is open again.
+    const reopens = before.status === 'withdrawn';
     const [[after]]: [EnrolmentRecord[], number] = await em.query(
       `UPDATE enrolments e
           SET status = $2::varchar,
               reason = COALESCE($3::varchar, e.reason),
               ended_at = CASE WHEN $2::varchar IN ('withdrawn', 'transferred') THEN now()
                               WHEN $2::varchar IN ('completed', 'not_completed') THEN COALESCE(e.ended_at, now())
+                              WHEN $5::boolean THEN NULL
                               ELSE e.ended_at END,
               seated_at = CASE WHEN $4::boolean THEN now() ELSE e.seated_at END,
               enrolled_at = CASE WHEN $4::boolean THEN GREATEST(e.enrolled_at, now()) ELSE e.enrolled_at END,
@@ -389,7 +516,7 @@ export class EnrolmentsService {
               updated_at = now()
         WHERE e.id = $1
         RETURNING ${RECORD_COLUMNS}`,
-      [enrolmentId, target, options.reason ?? null, seats],
+      [enrolmentId, target, options.reason ?? null, seats, reopens],
     );
     await this.audit.record(em, actor, {
       action: options.action ?? `enrolment.${target}`,

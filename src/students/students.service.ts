@@ -170,6 +170,13 @@ export class StudentsService {
     return this.view(studentId);
   }
 
+  /** Admin: the students with these emails (any case), for choosing many at once by email. */
+  async findByEmails(emails: string[]): Promise<StudentView[]> {
+    return this.dataSource.query(`${VIEW_SELECT} WHERE lower(s.email) = ANY($1::text[])`, [
+      emails.map((e) => e.trim().toLowerCase()),
+    ]);
+  }
+
   async view(studentId: string): Promise<StudentView> {
     const rows: StudentView[] = await this.dataSource.query(`${VIEW_SELECT} WHERE s.id = $1`, [
       studentId,

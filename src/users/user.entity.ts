@@ -46,6 +46,17 @@ export class User {
   @JoinColumn({ name: 'student_id', foreignKeyConstraintName: 'fk_users_student' })
   student?: Student;
 
+  /**
+   * False for a login made by an invitation until its person sets a password: such a login has an
+   * unusable random hash, and "students without a login" includes them.
+   */
+  @Column({ type: 'boolean', default: true })
+  passwordSet: boolean;
+
+  /** Set when an administrator disables the login: it cannot sign in, and its sessions ended. */
+  @Column({ type: 'timestamptz', nullable: true })
+  disabledAt: Date | null;
+
   /** Cohorts a tutor teaches; tutors see only these. */
   @ManyToMany(() => Cohort)
   @JoinTable({

@@ -23,6 +23,9 @@ export interface UserView {
   displayName: string | null;
   studentId: string | null;
   cohortIds: string[];
+  /** False while an invited person has not yet set a password. */
+  passwordSet: boolean;
+  disabled: boolean;
   createdAt: Date;
 }
 
@@ -122,8 +125,12 @@ export class UsersService {
    */
   async update(actor: Actor, userId: string, dto: UpdateUserDto): Promise<UserView> {
     await this.dataSource.transaction(async (em) => {
-      const [user]: Array<{ role: User['role']; display_name: string | null }> = await em.query(
-        'SELECT role, display_name FROM users WHERE id = $1 FOR UPDATE',
+      const [user]: Array<{
+        role: User['role'];
+        display_name: string | null;
+        disabled: boolean;
+      }> = await em.query(
+        'SELECT role, display_name, disabled_at IS NOT NULL AS disabled FROM users WHERE id = $1 FOR UPDATE',
         [userId],
       );
       if (!user) throw new NotFoundError('User', userId);
@@ -138,18 +145,57 @@ export class UsersService {
         'UPDATE users SET role = $2, display_name = $3, updated_at = now() WHERE id = $1',
         [userId, role, displayName],
       );
+      const disabled = dto.disabled ?? user.disabled;
+      if (disabled && userId === actor.userId) {
+        throw new InvalidInputError('validation_failed', 'You cannot disable your own login', [
+          { field: 'disabled', message: 'an administrator cannot disable their own login' },
+        ]);
+      }
+      if (disabled !== user.disabled) {
+        await em.query(
+          `UPDATE users SET disabled_at = CASE WHEN $2 THEN now() END, updated_at = now()
+            WHERE id = $1`,
+          [userId, disabled],
+        );
+      }
+      if (dto.cohortIds !== undefined) {
+        if (role !== 'tutor' && dto.cohortIds.length) {
+          throw new InvalidInputError('validation_failed', 'cohortIds is only for tutors', [
+            { field: 'cohortIds', message: 'cohortIds may only be set for role tutor' },
+          ]);
+        }
+        const cohortIds = [...new Set(dto.cohortIds)];
+        if ((await em.countBy(Cohort, { id: In(cohortIds) })) !== cohortIds.length) {
+          throw new InvalidInputError('validation_failed', 'Unknown cohort', [
+            { field: 'cohortIds', message: 'every cohortId must name an existing cohort' },
+          ]);
+        }
+        await em.query('DELETE FROM cohort_tutors WHERE user_id = $1', [userId]);
+        await em.query(
+          `INSERT INTO cohort_tutors (user_id, cohort_id) SELECT $1, unnest($2::uuid[])`,
+          [userId, cohortIds],
+        );
+      }
       let sessionsEnded = 0;
-      if (role !== user.role) {
+      if (role !== user.role || (disabled && !user.disabled)) {
         if (role !== 'tutor')
           await em.query('DELETE FROM cohort_tutors WHERE user_id = $1', [userId]);
         sessionsEnded = await this.sessions.endAllFor(userId, em);
       }
+      const action =
+        disabled !== user.disabled
+          ? disabled
+            ? 'user.disable'
+            : 'user.enable'
+          : role !== user.role
+            ? 'user.role_change'
+            : 'user.update';
       await this.audit.record(em, actor, {
-        action: role !== user.role ? 'user.role_change' : 'user.update',
+        action,
         entityType: 'user',
         entityId: userId,
-        before: { role: user.role, displayName: user.display_name },
-        after: { role, displayName, sessionsEnded },
+        before: { role: user.role, displayName: user.display_name, disabled: user.disabled },
+        after: { role, displayName, disabled, cohortIds: dto.cohortIds, sessionsEnded },
       });
     });
     return this.get(userId);
@@ -212,15 +258,18 @@ export class UsersService {
   async list(q: ListUsersQuery, id?: string): Promise<Page<UserView>> {
     const rows: Array<UserView & { total: string }> = await this.dataSource.query(
       `SELECT u.id, u.email, u.role, u.display_name AS "displayName", u.student_id AS "studentId",
+              u.password_set AS "passwordSet", u.disabled_at IS NOT NULL AS disabled,
               u.created_at AS "createdAt",
               COALESCE((SELECT array_agg(ct.cohort_id ORDER BY ct.cohort_id) FROM cohort_tutors ct
                         WHERE ct.user_id = u.id), '{}') AS "cohortIds",
               count(*) OVER () AS total
          FROM users u
         WHERE ($1::uuid IS NULL OR u.id = $1) AND ($2::text IS NULL OR u.role = $2)
+          AND ($5::text IS NULL OR u.email ILIKE '%' || $5 || '%'
+               OR u.display_name ILIKE '%' || $5 || '%')
         ORDER BY u.created_at, u.id
         LIMIT $3 OFFSET $4`,
-      [id ?? null, q.role ?? null, q.limit, q.offset],
+      [id ?? null, q.role ?? null, q.limit, q.offset, likeText(q.search)],
     );
     const total = rows[0] ? Number(rows[0].total) : 0;
     return page(
@@ -265,4 +314,10 @@ function assertStrongPassword(field: string, password: string, context: string[]
       { field, message: verdict.reason },
     ]);
   }
+}
+
+/** A search term with LIKE's wildcards taken literally; null when blank. */
+function likeText(value: string | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed.replace(/[\\%_]/g, (c) => `\\${c}`) : null;
 }

@@ -28,6 +28,7 @@ describe('navigationFor', () => {
       ['/admin/students/import', false, false],
       ['/admin/certificates', false, true],
       ['/admin/annual-return', false, false],
+      ['/admin/users', false, false],
     ]);
   });
 });

@@ -16,6 +16,7 @@ export const NAVIGATION: Record<Role, readonly NavigationItem[]> = {
     { text: 'Import students', href: '/admin/students/import' },
     { text: 'Certificates', href: '/admin/certificates' },
     { text: 'Annual return', href: '/admin/annual-return' },
+    { text: 'Users', href: '/admin/users' },
   ],
   tutor: [{ text: 'Your cohorts', href: '/tutor' }],
   student: [

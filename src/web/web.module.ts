@@ -16,12 +16,16 @@ import { ProgressModule } from '../progress/progress.module';
 import { ReportsModule } from '../reports/reports.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { StudentsModule } from '../students/students.module';
+import { AccountsModule } from '../accounts/accounts.module';
+import { AccountPagesController } from './account-pages.controller';
 import { AdminCohortPagesController } from './admin-cohort-pages.controller';
 import { AdminSetupPagesController } from './admin-setup-pages.controller';
 import { ApologyPagesController } from './apology-pages.controller';
 import { AssessmentPagesController } from './assessment-pages.controller';
 import { CalendarFeedPagesController } from './calendar-feed-pages.controller';
 import { CheckInPagesController } from './check-in-pages.controller';
+import { AdminPeoplePagesController } from './admin-people-pages.controller';
+import { AdminUsersPagesController } from './admin-users-pages.controller';
 import { AdminPagesController } from './admin-pages.controller';
 import { HomeController } from './home.controller';
 import { NotFoundController } from './not-found.controller';
@@ -41,6 +45,8 @@ import { WebSession } from './web-session.service';
 @Module({
   imports: [
     AuthModule,
+    AccountsModule,
+    UsersModule,
     CohortsModule,
     SessionsModule,
     EnrolmentsModule,
@@ -51,7 +57,6 @@ import { WebSession } from './web-session.service';
     CompletionModule,
     CertificatesModule,
     CoursesModule,
-    UsersModule,
     ReportsModule,
     StudyLogModule,
     AwardsModule,
@@ -59,6 +64,7 @@ import { WebSession } from './web-session.service';
   ],
   controllers: [
     SignInController,
+    AccountPagesController,
     HomeController,
     StudentPagesController,
     TutorPagesController,
@@ -70,6 +76,8 @@ import { WebSession } from './web-session.service';
     AdminCohortPagesController,
     AdminPagesController,
     AccreditationPagesController,
+    AdminPeoplePagesController,
+    AdminUsersPagesController,
     NotFoundController,
   ],
   providers: [PageRenderer, WebSession],

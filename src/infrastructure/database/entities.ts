@@ -1,3 +1,4 @@
+import { AccountToken } from '../../accounts/account-token.entity';
 import { AssessmentResult } from '../../assessments/assessment-result.entity';
 import { AbsenceRequest, AbsenceRequestSession } from '../../attendance/absence-request.entity';
 import { AuthSession } from '../../auth/auth-session.entity';
@@ -24,6 +25,7 @@ import { User } from '../../users/user.entity';
 export const entities = [
   AbsenceRequest,
   AbsenceRequestSession,
+  AccountToken,
   AssessmentResult,
   AttendanceRecord,
   AuthSession,

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { ROLES } from '../user.entity';
 import type { Role } from '../user.entity';
@@ -9,4 +9,10 @@ export class ListUsersQuery extends PageQuery {
   @IsOptional()
   @IsIn(ROLES)
   role?: Role;
+
+  @ApiPropertyOptional({ description: 'Part of the email or display name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  search?: string;
 }

@@ -1,5 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+} from 'class-validator';
 import { ROLES } from '../user.entity';
 import type { Role } from '../user.entity';
 
@@ -17,4 +26,16 @@ export class UpdateUserDto {
   @IsString()
   @MaxLength(200)
   displayName?: string;
+
+  @ApiPropertyOptional({ description: 'A tutor’s cohorts, replacing the list', type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsUUID('all', { each: true })
+  cohortIds?: string[];
+
+  @ApiPropertyOptional({ description: 'True disables the login and ends its sessions' })
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
 }
