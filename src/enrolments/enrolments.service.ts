@@ -170,18 +170,11 @@ export class EnrolmentsService {
 
         const [cohort] = await this.lockCohorts(em, [cohortId]);
         if (!cohort) throw new NotFoundError('Cohort', cohortId);
-        const created = await this.insertSeatedOrWaitlisted(em, cohort, {
+        const created = await this.insertSeatedOrWaitlisted(em, actor, cohort, {
           studentId: dto.studentId,
           route: dto.route,
           enrolledAt,
           transferredFromId: null,
-        });
-        await this.audit.record(em, actor, {
-          action: 'enrolment.create',
-          entityType: 'enrolment',
-          entityId: created.id,
-          before: null,
-          after: created,
         });
         return created.id;
       }),
@@ -418,7 +411,7 @@ export class EnrolmentsService {
           action: 'enrolment.transfer',
           audit: { after: { transferredToId: newId } },
         });
-        const created = await this.insertSeatedOrWaitlisted(em, target, {
+        const created = await this.insertSeatedOrWaitlisted(em, actor, target, {
           id: newId,
           studentId: moved.studentId,
           route: moved.route,
@@ -429,13 +422,6 @@ export class EnrolmentsService {
           enrolmentId,
           created.id,
         ]);
-        await this.audit.record(em, actor, {
-          action: 'enrolment.create',
-          entityType: 'enrolment',
-          entityId: created.id,
-          before: null,
-          after: created,
-        });
         return created.id;
       }),
     );
@@ -617,11 +603,12 @@ export class EnrolmentsService {
   }
 
   /**
-   * Inserts an enrolment, seated if the cohort has a free seat, else waitlisted. The caller holds
-   * the cohort's lock.
+   * Inserts an enrolment, seated if the cohort has a free seat, else waitlisted, and audits it
+   * (`enrolment.create`). The caller holds the cohort's lock.
    */
   private async insertSeatedOrWaitlisted(
     em: EntityManager,
+    actor: Actor,
     cohort: LockedCohort,
     values: {
       id?: string;
@@ -654,6 +641,13 @@ export class EnrolmentsService {
         values.id ?? null,
       ],
     );
+    await this.audit.record(em, actor, {
+      action: 'enrolment.create',
+      entityType: 'enrolment',
+      entityId: created.id,
+      before: null,
+      after: created,
+    });
     return created;
   }
 
