@@ -260,7 +260,7 @@ export class EnrolmentsService {
         const created: EnrolmentRecord[] = [];
         for (const studentId of dto.studentIds) {
           created.push(
-            await this.insertSeatedOrWaitlisted(em, cohort, {
+            await this.insertSeatedOrWaitlisted(em, actor, cohort, {
               studentId,
               route: dto.route,
               enrolledAt: new Date(),
@@ -268,17 +268,6 @@ export class EnrolmentsService {
             }),
           );
         }
-        await this.audit.record(
-          em,
-          actor,
-          created.map((after) => ({
-            action: 'enrolment.create',
-            entityType: 'enrolment',
-            entityId: after.id,
-            before: null,
-            after,
-          })),
-        );
         return {
           enrolled: created.filter((e) => e.status === 'enrolled'),
           waitlisted: created.filter((e) => e.status === 'waitlisted'),
