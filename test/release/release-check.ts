@@ -436,9 +436,14 @@ async function main() {
         const kind = kindOf(v.path);
         kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
       }
+      const kindLines = [...kinds]
+        .sort()
+        .map(([kind, n]) => `  ${String(n).padStart(4)} × ${kind}`);
+      // The kinds of page each role reached, in CI's log too (the full list is in crawl.txt).
+      say(`crawl as ${who.role}: ${kinds.size} kinds of page\n${kindLines.join('\n')}`);
       report.push(
         `# ${who.role}: ${result.visited.length} links, ${kinds.size} kinds of page`,
-        ...[...kinds].sort().map(([kind, n]) => `  ${String(n).padStart(4)} × ${kind}`),
+        ...kindLines,
         ...result.visited
           .sort((x, y) => x.path.localeCompare(y.path))
           .map((v) => `${v.status} ${v.type} ${v.path}`),
