@@ -154,11 +154,17 @@ describe('history import: POST /cohorts/:cohortId/history/import', () => {
       },
     ]);
     const [certificate] = await t.db.query(
-      `SELECT on_paper, length(pdf) AS bytes, contact_hours::float8 AS hours,
+      `SELECT id, on_paper, length(pdf) AS bytes, contact_hours::float8 AS hours,
               to_char(issued_at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS issued
          FROM certificates WHERE serial = 'HIST-real-1'`,
     );
-    expect(certificate).toEqual({ on_paper: true, bytes: 0, hours: 5, issued: '2017-11-01' });
+    const { id: certificateId, ...paper } = certificate;
+    expect(paper).toEqual({ on_paper: true, bytes: 0, hours: 5, issued: '2017-11-01' });
+    // No PDF was rendered for it: its download says so rather than sending an empty file.
+    const pdf = await t.http().get(`/api/v1/certificates/${certificateId}/pdf`).set(bearer(admin));
+    expect(pdf.status).toBe(404);
+    expect(pdf.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(pdf.body.code).toBe('pdf_of_paper_certificate_not_found');
     const [{ attempt }] = await t.db.query(
       `SELECT r.attempt FROM assessment_results r JOIN enrolments e ON e.id = r.enrolment_id
          JOIN students s ON s.id = e.student_id WHERE s.family_name = 'real-a' AND r.assessment_code = 'ESSAY'`,

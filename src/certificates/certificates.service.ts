@@ -182,13 +182,15 @@ export class CertificatesService {
 
   /** The bytes stored at issue, never a re-render. */
   async pdf(actor: Actor, id: string): Promise<{ serial: string; sha256: string; pdf: Buffer }> {
-    const rows: Array<{ serial: string; sha256: string; pdf: Buffer }> =
+    const rows: Array<{ serial: string; sha256: string; pdf: Buffer; onPaper: boolean }> =
       await this.dataSource.query(
-        `SELECT c.serial, c.sha256, c.pdf FROM certificates c JOIN enrolments e ON e.id = c.enrolment_id
+        `SELECT c.serial, c.sha256, c.pdf, c.on_paper AS "onPaper" FROM certificates c JOIN enrolments e ON e.id = c.enrolment_id
         WHERE c.id = $1 AND ($2 IN ('admin', 'system') OR ($2 = 'student' AND e.student_id = $3))`,
         [id, actor.role, actor.studentId],
       );
     if (!rows[0]) throw new NotFoundError('Certificate', id);
+    // A certificate issued on paper before the system (history import) is in the register only.
+    if (rows[0].onPaper) throw new NotFoundError('PDF of paper certificate', rows[0].serial);
     // Erasure empties the PDF (it carried the holder's name); the register entry stays.
     if (rows[0].pdf.length === 0) {
       throw new GoneError(
@@ -196,7 +198,8 @@ export class CertificatesService {
         `The PDF of certificate ${rows[0].serial} was erased with its holder's personal data`,
       );
     }
-    return rows[0];
+    const { serial, sha256, pdf } = rows[0];
+    return { serial, sha256, pdf };
   }
 
   /** The student's own certificates, any status (a superseded one still shows its history). */
