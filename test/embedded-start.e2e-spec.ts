@@ -1,29 +1,10 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstFolderClosedTo } from '../src/infrastructure/embedded/embedded-services';
+import { runEmbedded } from './helpers/run-embedded';
 
 const asRoot = process.getuid?.() === 0;
-
-/** Runs the local start (src/embedded.ts, as `npm start` does from dist) and collects its output. */
-function runEmbedded(env: Record<string, string>) {
-  return new Promise<{ code: number | null; out: string }>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--require', './test/helpers/swc-register.js', 'src/embedded.ts'],
-      { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
 
 describe('the local start as root', () => {
   const parent = mkdtempSync(join(tmpdir(), 'pod-closed-'));
