@@ -22,7 +22,8 @@ import {
 /** The signed-in user by primary key, as GET /me answers it. */
 export const ME_SQL = `
 SELECT u.id, u.email, u.role, u.display_name AS "displayName", u.student_id AS "studentId",
-       u.created_at AS "createdAt",
+       u.created_at AS "createdAt", u.password_set AS "passwordSet",
+       u.disabled_at IS NOT NULL AS disabled,
        COALESCE((SELECT array_agg(ct.cohort_id ORDER BY ct.cohort_id) FROM cohort_tutors ct
                   WHERE ct.user_id = u.id), '{}') AS "cohortIds"
   FROM users u WHERE u.id = $1`;
@@ -37,13 +38,17 @@ SELECT e.id AS enrolment_id, e.cohort_id, e.status, e.student_id,
        (SELECT json_build_object('id', ce.id, 'serial', ce.serial, 'status', ce.status)
           FROM certificates ce WHERE ce.enrolment_id = e.id
          ORDER BY (ce.status = 'issued') DESC, ce.issued_at DESC LIMIT 1) AS certificate,
+       (SELECT json_build_array(COALESCE(sum(sl.minutes) FILTER (WHERE sl.status = 'approved'), 0),
+                                COALESCE(sum(sl.minutes) FILTER (WHERE sl.status = 'submitted'), 0))
+          FROM study_log_entries sl WHERE sl.enrolment_id = e.id) AS study,
+       co.targets_independent_hours AS independent_target,
        (SELECT json_agg(json_build_array(b.id, b.title) ORDER BY b.start_date, b.title, b.id)
           FROM blocks b WHERE b.cohort_id = e.cohort_id) AS blocks,
        (SELECT json_agg(json_build_array(s.block_id, extract(epoch FROM s.starts_at), s.contact_minutes,
                                          s.ends_at <= now(), ar.status, ar.minutes_attended))
           FROM sessions s
           LEFT JOIN attendance_records ar ON ar.session_id = s.id AND ar.enrolment_id = e.id
-         WHERE s.cohort_id = e.cohort_id AND s.mandatory
+         WHERE s.cohort_id = e.cohort_id AND s.mandatory AND s.cancelled_at IS NULL
            AND s.starts_at >= ((e.enrolled_at AT TIME ZONE c.timezone)::date::timestamp
                                AT TIME ZONE c.timezone)) AS sessions
   FROM enrolments e
@@ -63,7 +68,8 @@ SELECT s.id, s.cohort_id, s.title, s.starts_at, s.ends_at, s.contact_minutes, s.
        e.id AS enrolment_id, e.student_id, st.given_name, st.family_name, e.status AS enrolment_status,
        s.starts_at >= ((e.enrolled_at AT TIME ZONE c.timezone)::date::timestamp AT TIME ZONE c.timezone) AS counts,
        ar.id AS record_id, ar.status AS record_status, ar.minutes_attended, ar.note,
-       ar.marked_by_id, ar.marked_at, COALESCE(u.display_name, u.email) AS marked_by_name
+       ar.marked_by_id, ar.marked_at, COALESCE(u.display_name, u.email) AS marked_by_name,
+       ar.checked_in_at
   FROM sessions s
   JOIN cohorts c ON c.id = s.cohort_id
   LEFT JOIN enrolments e ON e.cohort_id = s.cohort_id AND e.status IN ('enrolled', 'completed', 'not_completed')
@@ -124,6 +130,9 @@ export interface ProgressSqlRow {
   definitions: Array<{ code: string; title: string; required: boolean }>;
   results: Array<[string, Outcome, number]> | null;
   certificate: unknown;
+  /** Approved and submitted minutes of the independent study log. */
+  study: [number, number];
+  independent_target: number;
   blocks: Array<[string, string]> | null;
   sessions: SessionTuple[] | null;
 }
@@ -192,6 +201,9 @@ export function progressView(row: ProgressSqlRow) {
   const rules = row.completion_rules ?? [];
   const evaluation = evaluateCompletion(rules, {
     ...minutes,
+    ...(rules.some((r) => r.type === 'min_independent_hours')
+      ? { approvedStudyMinutes: row.study[0] }
+      : {}),
     blocks,
     assessments: outcomes,
     requiredAssessmentCodes: row.definitions.filter((d) => d.required).map((d) => d.code),
@@ -236,6 +248,11 @@ export function progressView(row: ProgressSqlRow) {
       outcome: outcomes[d.code] ?? null,
       attempt: attempts[d.code] ?? null,
     })),
+    independentStudy: {
+      approvedHours: hours(row.study[0]),
+      pendingHours: hours(row.study[1]),
+      targetHours: row.independent_target,
+    },
     rules: evaluation.results,
     meetsCompletionRules: evaluation.passed,
     atRisk: risk.atRisk,

@@ -94,6 +94,7 @@ interface RegisterRow {
   marked_by_id: string | null;
   marked_at: Date | null;
   marked_by_name: string | null;
+  checked_in_at: Date | null;
 }
 
 interface WrittenRow {
@@ -159,6 +160,7 @@ export async function startBaseline(options: BaselineOptions, port = 0): Promise
               markedById: r.marked_by_id,
               markedByName: r.marked_by_name,
               markedAt: r.marked_at,
+              checkedInAt: r.checked_in_at,
             }
           : null,
       }));

@@ -105,7 +105,8 @@ export class StudentPrivacyService {
          UNION SELECT note FROM assessment_results WHERE enrolment_id = ANY($1::uuid[]) AND note IS NOT NULL
          UNION SELECT reason FROM enrolments WHERE id = ANY($1::uuid[]) AND reason IS NOT NULL
          UNION SELECT reason FROM completion_decisions WHERE enrolment_id = ANY($1::uuid[]) AND reason IS NOT NULL
-         UNION SELECT revoked_reason FROM certificates WHERE enrolment_id = ANY($1::uuid[]) AND revoked_reason IS NOT NULL`,
+         UNION SELECT revoked_reason FROM certificates WHERE enrolment_id = ANY($1::uuid[]) AND revoked_reason IS NOT NULL
+         UNION SELECT reason FROM certificate_reissues WHERE enrolment_id = ANY($1::uuid[])`,
         [ids.enrolments],
       );
       const personal = [
@@ -411,6 +412,7 @@ export class StudentPrivacyService {
       `UPDATE enrolments SET reason = '${REDACTED}' WHERE id = ANY($1::uuid[]) AND reason IS NOT NULL`,
       `UPDATE completion_decisions SET reason = '${REDACTED}' WHERE enrolment_id = ANY($1::uuid[]) AND reason IS NOT NULL`,
       `UPDATE certificates SET revoked_reason = '${REDACTED}' WHERE enrolment_id = ANY($1::uuid[]) AND revoked_reason IS NOT NULL`,
+      `UPDATE certificate_reissues SET reason = '${REDACTED}' WHERE enrolment_id = ANY($1::uuid[])`,
     ];
     for (const sql of redact) await em.query(sql, [enrolmentIds]);
   }

@@ -98,7 +98,7 @@ describe('student pages in a browser', () => {
     expect(timetable).toContain('Network meetings 1');
     expect(timetable).toContain('Times are in the time zone of your cohort, Europe/London.');
     const download = page.waitForEvent('download');
-    await page.getByRole('link', { name: /Download your timetable as a calendar file/ }).click();
+    await page.getByRole('link', { name: /download it as a calendar file/ }).click();
     expect((await download).suggestedFilename()).toBe('pod-timetable.ics');
     await page.getByText("How to add the sessions to your phone's calendar").click();
     await expectAccessible(page, 'student timetable');
