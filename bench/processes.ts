@@ -22,9 +22,9 @@ export function spawnService(
   script: string,
   args: string[],
   env: Record<string, string>,
-  opts: { cwd?: string; echo?: boolean } = {},
+  opts: { cwd?: string; echo?: boolean; nodeArgs?: string[] } = {},
 ): Service {
-  const child = spawn(process.execPath, [script, ...args], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, ...args], {
     cwd: opts.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -137,7 +137,9 @@ async function startApi(
     env.NODE_OPTIONS = `--require ${join(s.dist, 'bench/loop-monitor.js')}`;
     env.BENCH_LOOP_FILE = loopFile;
   }
-  const api = spawnService('api', join(s.dist, 'src/main.js'), [], env, { echo: s.echo });
+  // e.g. BENCH_API_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the API.
+  const nodeArgs = process.env.BENCH_API_NODE_ARGS?.split(/\s+/).filter(Boolean);
+  const api = spawnService('api', join(s.dist, 'src/main.js'), [], env, { echo: s.echo, nodeArgs });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/health/ready`, api);
   return { api, url };

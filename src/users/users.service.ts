@@ -10,6 +10,7 @@ import { Page, page } from '../common/pagination';
 import { Cohort } from '../cohorts/cohort.entity';
 import { Student } from '../students/student.entity';
 import { isUniqueViolation } from '../infrastructure/database/pg-errors';
+import { preparedQuery } from '../infrastructure/database/prepared-query';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQuery } from './dto/list-users.query';
@@ -249,27 +250,27 @@ export class UsersService {
     });
   }
 
+  /** One user by primary key: a named prepared statement, since every `GET /me` asks it. */
   async get(id: string): Promise<UserView> {
-    const { items } = await this.list({ limit: 1, offset: 0 }, id);
-    if (!items[0]) throw new NotFoundError('User', id);
-    return items[0];
+    const [user] = await preparedQuery<UserView>(
+      this.dataSource,
+      `SELECT ${USER_VIEW_COLUMNS} FROM users u WHERE u.id = $1`,
+      [id],
+    );
+    if (!user) throw new NotFoundError('User', id);
+    return user;
   }
 
-  async list(q: ListUsersQuery, id?: string): Promise<Page<UserView>> {
+  async list(q: ListUsersQuery): Promise<Page<UserView>> {
     const rows: Array<UserView & { total: string }> = await this.dataSource.query(
-      `SELECT u.id, u.email, u.role, u.display_name AS "displayName", u.student_id AS "studentId",
-              u.password_set AS "passwordSet", u.disabled_at IS NOT NULL AS disabled,
-              u.created_at AS "createdAt",
-              COALESCE((SELECT array_agg(ct.cohort_id ORDER BY ct.cohort_id) FROM cohort_tutors ct
-                        WHERE ct.user_id = u.id), '{}') AS "cohortIds",
-              count(*) OVER () AS total
+      `SELECT ${USER_VIEW_COLUMNS}, count(*) OVER () AS total
          FROM users u
-        WHERE ($1::uuid IS NULL OR u.id = $1) AND ($2::text IS NULL OR u.role = $2)
-          AND ($5::text IS NULL OR u.email ILIKE '%' || $5 || '%'
-               OR u.display_name ILIKE '%' || $5 || '%')
+        WHERE ($1::text IS NULL OR u.role = $1)
+          AND ($4::text IS NULL OR u.email ILIKE '%' || $4 || '%'
+               OR u.display_name ILIKE '%' || $4 || '%')
         ORDER BY u.created_at, u.id
-        LIMIT $3 OFFSET $4`,
-      [id ?? null, q.role ?? null, q.limit, q.offset, likeText(q.search)],
+        LIMIT $2 OFFSET $3`,
+      [q.role ?? null, q.limit, q.offset, likeText(q.search)],
     );
     const total = rows[0] ? Number(rows[0].total) : 0;
     return page(
@@ -317,6 +318,13 @@ function assertStrongPassword(field: string, password: string, context: string[]
 }
 
 /** A search term with LIKE's wildcards taken literally; null when blank. */
+/** What a user looks like to the API (`UserView`), for `get` and `list` alike. */
+const USER_VIEW_COLUMNS = `u.id, u.email, u.role, u.display_name AS "displayName",
+  u.student_id AS "studentId", u.password_set AS "passwordSet",
+  u.disabled_at IS NOT NULL AS disabled, u.created_at AS "createdAt",
+  COALESCE((SELECT array_agg(ct.cohort_id ORDER BY ct.cohort_id) FROM cohort_tutors ct
+            WHERE ct.user_id = u.id), '{}') AS "cohortIds"`;
+
 function likeText(value: string | undefined): string | null {
   const trimmed = value?.trim();
   return trimmed ? trimmed.replace(/[\\%_]/g, (c) => `\\${c}`) : null;
