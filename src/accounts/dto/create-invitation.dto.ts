@@ -1,42 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsEmail,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-} from 'class-validator';
-import { ROLES } from '../../users/user.entity';
-import type { Role } from '../../users/user.entity';
+import { OmitType } from '@nestjs/swagger';
+import { CreateUserDto } from '../../users/dto/create-user.dto';
 
-export class CreateInvitationDto {
-  @ApiProperty()
-  @IsEmail()
-  @MaxLength(320)
-  email: string;
-
-  @ApiProperty({ enum: ROLES })
-  @IsIn(ROLES)
-  role: Role;
-
-  @ApiPropertyOptional({ description: 'Required for role student' })
-  @IsOptional()
-  @IsUUID()
-  studentId?: string;
-
-  @ApiPropertyOptional({ description: 'Cohorts a tutor teaches', type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(200)
-  @IsUUID('all', { each: true })
-  cohortIds?: string[];
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  displayName?: string;
-}
+/**
+ * An invitation names the person as creating a user would (email, role, student, cohorts, name),
+ * but carries no password: the invited person sets their own from the emailed link. The mapped
+ * type keeps CreateUserDto's validation, so the two cannot drift apart.
+ */
+export class CreateInvitationDto extends OmitType(CreateUserDto, ['password'] as const) {}
