@@ -22,6 +22,20 @@ describe('loadConfig', () => {
     expect(config.trustProxy).toBe(false);
   });
 
+  it('holds whole-number settings to their bounds, naming the variable', () => {
+    expect(loadConfig({ ...valid, WORKER_CONCURRENCY: '64' }).WORKER_CONCURRENCY).toBe(64);
+    expect(() => loadConfig({ ...valid, WORKER_CONCURRENCY: '65' })).toThrow(
+      /^Invalid configuration: WORKER_CONCURRENCY must not be greater than 64$/,
+    );
+    expect(() => loadConfig({ ...valid, LOGIN_DELAY_STEP_MS: '-1' })).toThrow(
+      /LOGIN_DELAY_STEP_MS must not be less than 0/,
+    );
+    expect(() => loadConfig({ ...valid, DB_POOL_SIZE: '2.5' })).toThrow(
+      /DB_POOL_SIZE must be an integer number/,
+    );
+    expect(() => loadConfig({ ...valid, PORT: 'eighty' })).toThrow(/PORT must be an integer/);
+  });
+
   it('converts numbers and booleans from strings', () => {
     const config = loadConfig({ ...valid, PORT: '8080', TRUST_PROXY: 'true', DB_LOGGING: 'no' });
     expect(config.PORT).toBe(8080);

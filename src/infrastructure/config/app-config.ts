@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -27,6 +28,17 @@ const toBool = ({ value }: { value: unknown }) =>
       : undefined;
 const urlOptions = { require_tld: false, require_protocol: true };
 
+/** A whole-number setting (read from its string) within [min, max]. */
+function IntSetting(min: number, max?: number): PropertyDecorator {
+  const bounds = max === undefined ? [Min(min)] : [Min(min), Max(max)];
+  return applyDecorators(Transform(toInt), IsInt(), ...bounds);
+}
+
+/** A yes/no setting: 1, true or yes (any case) is yes. */
+function BoolSetting(): PropertyDecorator {
+  return applyDecorators(Transform(toBool), IsBoolean());
+}
+
 @ValidatorConstraint({ name: 'trustProxy' })
 class TrustProxyValue implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
@@ -55,10 +67,7 @@ export class AppConfig {
   @IsUrl({ ...urlOptions, protocols: ['redis', 'rediss'] })
   REDIS_URL: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntSetting(0, 65535)
   PORT = 3000;
 
   @IsString()
@@ -78,15 +87,11 @@ export class AppConfig {
   JWT_SECRET: string;
 
   /** The absolute lifetime of a session, API token or web cookie alike. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
+  @IntSetting(60)
   JWT_EXPIRES_IN_SECONDS = 8 * 3600;
 
   /** A web session unused for this long ends (ASVS 7.3.1); API tokens keep their absolute limit. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
+  @IntSetting(60)
   WEB_SESSION_IDLE_SECONDS = 30 * 60;
 
   @IsUrl({ ...urlOptions, protocols: ['http', 'https'] })
@@ -104,9 +109,7 @@ export class AppConfig {
   @IsString()
   MAIL_DIR?: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   MAIL_RATE_PER_SECOND = 10;
 
   @IsString()
@@ -129,19 +132,13 @@ export class AppConfig {
   @MinLength(12, { message: 'ADMIN_PASSWORD must be at least 12 characters' })
   ADMIN_PASSWORD?: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   LOGIN_MAX_FAILURES_PER_EMAIL = 5;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   LOGIN_MAX_FAILURES_PER_IP = 30;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   LOGIN_BLOCK_SECONDS = 15 * 60;
 
   /**
@@ -149,24 +146,16 @@ export class AppConfig {
    * (LOGIN_DELAY_STEP_MS more per failure, up to LOGIN_DELAY_MAX_MS) instead of being refused:
    * guessing slows down while the owner can still sign in.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   LOGIN_SLOW_AFTER_FAILURES_PER_EMAIL = 10;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IntSetting(0)
   LOGIN_DELAY_STEP_MS = 500;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IntSetting(0)
   LOGIN_DELAY_MAX_MS = 5_000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   VERIFY_MAX_PER_MINUTE = 60;
 
   /** Reminder offsets as ISO 8601 durations, before the first session of each block. */
@@ -181,10 +170,7 @@ export class AppConfig {
   @IsString()
   REMINDER_SCAN_CRON = '*/15 * * * *';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(64)
+  @IntSetting(1, 64)
   WORKER_CONCURRENCY = 4;
 
   /**
@@ -192,71 +178,48 @@ export class AppConfig {
    * completion must be before the sweep (rather than the job queued with it) issues it. After a
    * Redis data loss every certificate goes out within about the sum of the two.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(3600)
+  @IntSetting(1, 3600)
   CERTIFICATES_SWEEP_SECONDS = 20;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(86400)
+  @IntSetting(1, 86400)
   CERTIFICATES_SWEEP_AGE_SECONDS = 20;
 
   /** The same for pending emails in the outbox (age: since the row was last touched). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(3600)
+  @IntSetting(1, 3600)
   OUTBOX_SWEEP_SECONDS = 20;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(86400)
+  @IntSetting(1, 86400)
   OUTBOX_SWEEP_AGE_SECONDS = 20;
 
   /**
    * How often a worker checks that its job schedulers still exist in Redis (it also re-creates
    * them at once whenever its Redis connection comes back).
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(3600)
+  @IntSetting(1, 3600)
   SCHEDULES_CHECK_SECONDS = 30;
 
   /**
    * On SIGTERM, how long the API waits for in-flight requests and the worker for active jobs
    * before closing anyway. Keep it below the orchestrator's kill grace period (30 s by default).
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(600)
+  @IntSetting(1, 600)
   SHUTDOWN_TIMEOUT_SECONDS = 25;
 
   /**
    * BullMQ loses jobs if Redis evicts keys: at boot a Redis whose maxmemory-policy is not
    * noeviction is a loud warning, and in production a refusal to start unless this is set.
    */
-  @Transform(toBool)
-  @IsBoolean()
+  @BoolSetting()
   REDIS_ALLOW_EVICTION = false;
 
-  @Transform(toBool)
-  @IsBoolean()
+  @BoolSetting()
   DB_LOGGING = false;
 
   /** Let administrators retry, clean, pause or remove jobs from /admin/queues (read-only if not). */
-  @Transform(toBool)
-  @IsBoolean()
+  @BoolSetting()
   QUEUE_DASHBOARD_ACTIONS = false;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   DB_POOL_SIZE = 10;
 
   /** TRUST_PROXY as Fastify's trustProxy option. */
