@@ -31,6 +31,7 @@ import {
   waitForIssued,
 } from './certificates-scenario';
 import { copyBaseline, downloadExport, ExportMeasure } from './export-scenario';
+import { demoCookies, ensureDemoDatabase, timePages } from './pages-scenario';
 import { countDataset, DatasetCounts, ensureDataset } from './generate-data';
 import {
   cpuMs,
@@ -65,7 +66,7 @@ import {
  * database, loads each hot path for a fixed time with autocannon, runs the same work through
  * the raw baseline, and prints one table (also written to bench/results/latest.md).
  */
-const SCENARIOS = [...HTTP_SCENARIOS, 'export', 'certificates'] as const;
+const SCENARIOS = [...HTTP_SCENARIOS, 'pages', 'export', 'certificates'] as const;
 type ScenarioId = (typeof SCENARIOS)[number];
 
 interface Row {
@@ -390,6 +391,62 @@ async function httpScenarios(
   }
 }
 
+const PAGE_LIMIT_MS = 100;
+
+/**
+ * Every kind of page of the demo data (`<bench db>_demo`, seeded by the app's own seed), as the
+ * demo admin, tutor and student, on the built API: the median of 9 requests at c=1 per page.
+ */
+async function pagesScenario(s: Settings, rows: Row[], notes: string[]): Promise<void> {
+  const demoUrl = withDatabase(s.databaseUrl, `${databaseName(s.databaseUrl)}_demo`);
+  log(`Pages of the demo data (${databaseName(demoUrl)}), as admin, tutor and student, c=1`);
+  await ensureDemoDatabase(demoUrl, s.dist, log);
+  const cookies = await demoCookies(demoUrl, BENCH_JWT_SECRET);
+  const loopFile = join(s.mailDir, 'pages-event-loop.json');
+  const { api, url } = await startApi(s, demoUrl, loopFile);
+  try {
+    const from = Date.now();
+    const sampler = new RssSampler(api.pid).start();
+    const { timings, failures } = await timePages(url, cookies, 9);
+    const peak = await sampler.stop();
+    const loop = await loopMax(loopFile, from, Date.now());
+    for (const f of failures) notes.push(`pages: ${f}`);
+    for (const role of ['admin', 'tutor', 'student'] as const) {
+      const mine = timings.filter((t) => t.role === role).sort((a, b) => b.medianMs - a.medianMs);
+      if (!mine.length) continue;
+      const kinds = new Set(mine.map((t) => t.kind)).size;
+      const worst = mine[0];
+      const medians = mine.map((t) => t.medianMs).sort((a, b) => a - b);
+      rows.push({
+        scenario: `demo pages as ${role}: ${mine.length} pages, ${kinds} kinds (c=1)`,
+        throughput: '–',
+        p50: fmt(percentile(medians, 50), 1),
+        p99: fmt(worst.medianMs, 1),
+        baseline: '–',
+        baseP50: '–',
+        baseP99: '–',
+        ratio: '–',
+        cpu: '–',
+        rss: fmt(peak),
+        target:
+          `slowest page's median < ${PAGE_LIMIT_MS} ms (${worst.kind}), loop max ${fmt(loop)} ms: ` +
+          (worst.medianMs < PAGE_LIMIT_MS && failures.length === 0 ? 'met' : 'NOT met'),
+      });
+      notes.push(
+        `Slowest demo pages as ${role} (median / max ms): ` +
+          mine
+            .slice(0, 5)
+            .map((t) => `${t.path} ${fmt(t.medianMs, 1)} / ${fmt(t.maxMs, 1)}`)
+            .join('; '),
+      );
+      log(`  ${role}: ${mine.length} pages; slowest median ${fmt(worst.medianMs, 1)} ms (${worst.path})`);
+    }
+  } finally {
+    await api.stop();
+    await cookies.close();
+  }
+}
+
 /** One export on a fresh API process, its RSS sampled every 50 ms. */
 async function measureExport(
   s: Settings,
@@ -700,6 +757,9 @@ async function main(): Promise<void> {
       }
     };
     if (http.length) await attempt('HTTP scenarios', () => httpScenarios(s, targets, rows, http));
+    if (s.scenarios.includes('pages')) {
+      await attempt('Pages', () => pagesScenario(s, rows, notes));
+    }
     if (s.scenarios.includes('export')) {
       await attempt('Export', () => exportScenario(s, targets, counts, rows, notes));
     }
