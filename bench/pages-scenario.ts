@@ -85,6 +85,10 @@ export async function ensureDemoDatabase(
       throw new Error(`${what} on the demo database failed: ${run.stdout}${run.stderr}`.trim());
     }
   }
+  // The seed analyses what it wrote; a database seeded by an older tree may not have been.
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await client.query('ANALYZE').finally(() => client.end());
   log(`  demo database ${created ? 'created and seeded' : 'ready'}`);
 }
 

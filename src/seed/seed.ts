@@ -110,6 +110,9 @@ async function seed(ds: DataSource, log: Log, options: SeedOptions, onlyIfEmpty:
     log('Demo data: every demo row is already present, nothing added');
     return { outcome: 'present' as const, counts };
   }
+  // Planner statistics now, not when autovacuum gets round to it: on a freshly seeded database
+  // every table looks empty to the planner, and a cohort's progress took 148 ms instead of 41.
+  await ds.query('ANALYZE');
   const s = (from: number, to = performance.now()) => ((to - from) / 1000).toFixed(1);
   log(
     `Demo data: seeded course POD with ${counts.cohorts} cohorts, ${counts.students} students, ` +
