@@ -34,6 +34,9 @@ import { WebExceptionFilter } from './web-exception.filter';
  * the university award, the history import and the annual return. Each calls the feature
  * service its API route calls, with the same actor.
  */
+
+/** Entries shown at once on the study review page (a cohort can have hundreds waiting). */
+const REVIEW_PAGE_SIZE = 25;
 @ApiExcludeController()
 @Controller()
 @UseGuards(CsrfGuard)
@@ -119,7 +122,9 @@ export class AccreditationPagesController {
     return this.pages.render(reply, 'accreditation/study-review.njk', {
       title: 'Study to review',
       cohortId,
-      entries,
+      // The oldest first, a screenful at a time: each review comes back here, to the next one.
+      entries: entries.slice(0, REVIEW_PAGE_SIZE),
+      waiting: entries.length,
       reviewed: (reply.request.query as Record<string, unknown>).reviewed === '1',
     });
   }

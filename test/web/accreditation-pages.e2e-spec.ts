@@ -28,7 +28,14 @@ describe('accreditation pages in a browser', () => {
     t = await startWebApp();
     browser = await launchBrowser();
     const tag = randomUUID().slice(0, 4);
-    c = await makePageCohort(t.db, { names: [['Ife', `Okoro-${tag}`]], past: 2, future: 1 });
+    c = await makePageCohort(t.db, {
+      names: [
+        ['Ife', `Okoro-${tag}`],
+        ['Bola', `Adeyemi-${tag}`],
+      ],
+      past: 2,
+      future: 1,
+    });
   });
   afterAll(async () => {
     for (const p of pages) await p.context().close();
@@ -93,6 +100,31 @@ describe('accreditation pages in a browser', () => {
     await page.goto('/study-log');
     main = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
     expect(main).toMatch(/Approved 1\.5 hours of the 120 hours the course asks for/);
+    expectNoPageProblems(page);
+  });
+
+  it('a long review queue shows the 25 oldest entries and how many are waiting', async () => {
+    const bola = c.students[1];
+    const student = await createUser(t, 'student', { studentId: bola.id });
+    const date = DateTime.now().setZone('Europe/London').minus({ days: 1 }).toISODate();
+    for (let i = 1; i <= 27; i++) {
+      const logged = await t
+        .http()
+        .post('/api/v1/me/study-log')
+        .set('authorization', `Bearer ${student.token}`)
+        .send({ date, minutes: 30, kind: 'reading', reflection: `Reading number ${i}` });
+      expect(logged.status).toBe(201);
+    }
+    const tutor = await createUser(t, 'tutor', { cohortIds: [c.cohort.id] });
+    const page = await as(tutor.email);
+    await page.goto(`/tutor/cohorts/${c.cohort.id}/study-log`);
+    const main = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
+    expect(main).toContain('The 25 oldest of 27 entries waiting, oldest first.');
+    expect(main).toContain('Reading number 1 ');
+    expect(main).not.toContain('Reading number 26');
+    await expect(page.getByRole('button', { name: 'Approve' }).count()).resolves.toBe(25);
+    await clickAndWait(page, page.getByRole('button', { name: 'Approve' }).first());
+    expect(await page.locator('main').innerText()).toContain('The 25 oldest of 26 entries waiting');
     expectNoPageProblems(page);
   });
 
