@@ -13,16 +13,9 @@ export class RiskCheckRequests1796030215809 implements MigrationInterface {
                 CONSTRAINT "pk_risk_check_requests" PRIMARY KEY ("cohort_id")
             )
         `);
-    await queryRunner.query(`
-            ALTER TABLE "risk_check_requests"
-            ADD CONSTRAINT "fk_risk_check_requests_cohort" FOREIGN KEY ("cohort_id") REFERENCES "cohorts"("id") ON DELETE CASCADE ON UPDATE NO ACTION
-        `);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
-            ALTER TABLE "risk_check_requests" DROP CONSTRAINT "fk_risk_check_requests_cohort"
-        `);
     await queryRunner.query(`
             DROP TABLE "risk_check_requests"
         `);

@@ -1,5 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { Cohort } from '../cohorts/cohort.entity';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * A cohort's pending at-risk check, the job request of a register save: the save bumps
@@ -8,16 +7,15 @@ import { Cohort } from '../cohorts/cohort.entity';
  * raises `checkedVersion` to it; a save that committed meanwhile has a higher version and stays
  * pending. The notifications sweep queues every cohort whose `requestedVersion` is ahead. One row
  * per cohort, so the table stays as small as the cohorts table and the job ids
- * (`risk-<cohort>-<version>`) never repeat.
+ * (`risk-<cohort>-<version>`) never repeat. No foreign key to cohorts, as risk_states has none to
+ * enrolments: its check would take a share lock on the cohort row at the end of a register save,
+ * in the opposite order to the enrolment transitions (cohort first, then enrolments), and the
+ * two could deadlock.
  */
 @Entity()
 export class RiskCheckRequest {
   @PrimaryColumn({ type: 'uuid' })
   cohortId: string;
-
-  @ManyToOne(() => Cohort, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'cohort_id', foreignKeyConstraintName: 'fk_risk_check_requests_cohort' })
-  cohort?: Cohort;
 
   @Column({ type: 'integer', default: 1 })
   requestedVersion: number;
