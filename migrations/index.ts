@@ -5,6 +5,7 @@ import { Accreditation1796019227266 } from './1796019227266-Accreditation';
 import { CertificateReissues1796019321603 } from './1796019321603-CertificateReissues';
 import { TimetableOnTheWeb1796019851929 } from './1796019851929-TimetableOnTheWeb';
 import { AccountTokens1796020924619 } from './1796020924619-AccountTokens';
+import { RiskCheckRequests1796030215809 } from './1796030215809-RiskCheckRequests';
 
 export const migrations = [
   Initial1795504019622,
@@ -13,4 +14,5 @@ export const migrations = [
   CertificateReissues1796019321603,
   TimetableOnTheWeb1796019851929,
   AccountTokens1796020924619,
+  RiskCheckRequests1796030215809,
 ];

@@ -309,15 +309,28 @@ describe('registers: PUT and GET /sessions/:id/attendance, GET /enrolments/:id/a
     ).toBe(200);
   });
 
-  it('a save that changes something enqueues an at-risk check of the session', async () => {
-    const { session, ids } = await arrange(1);
+  it("a save that changes something records and enqueues an at-risk check of the session's cohort", async () => {
+    const { session, ids, cohort } = await arrange(1);
     const queue = runQueue(t, 'notifications');
+    const riskJobs = async () =>
+      (await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed'])).filter(
+        (j) => j.data.kind === 'risk-check' && j.data.cohortId === cohort.id,
+      );
     try {
       await put(admin, session.id, [{ enrolmentId: ids[0], status: 'absent' }]);
-      const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
-      expect(
-        jobs.filter((j) => j.data.kind === 'risk-check' && j.data.sessionId === session.id),
-      ).toHaveLength(1);
+      expect((await riskJobs()).map((j) => j.data.version)).toEqual([1]);
+      const requests = () =>
+        t.db.query(
+          `SELECT requested_version, checked_version FROM risk_check_requests WHERE cohort_id = $1`,
+          [cohort.id],
+        );
+      expect(await requests()).toEqual([{ requested_version: 1, checked_version: 0 }]);
+      // The same register again changes nothing, so asks for nothing.
+      await put(admin, session.id, [{ enrolmentId: ids[0], status: 'absent' }]);
+      expect(await riskJobs()).toHaveLength(1);
+      await put(admin, session.id, [{ enrolmentId: ids[0], status: 'present' }]);
+      expect((await riskJobs()).map((j) => j.data.version).sort()).toEqual([1, 2]);
+      expect(await requests()).toEqual([{ requested_version: 2, checked_version: 0 }]);
     } finally {
       await queue.close();
     }

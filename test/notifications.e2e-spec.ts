@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Mailer } from '../src/infrastructure/mail/mailer';
 import { QUEUES } from '../src/infrastructure/queues/queue-names';
-import { NotificationsQueue } from '../src/notifications/notifications.queue';
+import { AttendanceWarningsService } from '../src/notifications/attendance-warnings.service';
 import { NotificationsService } from '../src/notifications/notifications.service';
 import {
   makeCohort,
@@ -300,18 +300,21 @@ describe('notifications: outbox, delivery log, warnings, queue dashboard', () =>
     await markAttendance(t.db, past[1].id, a.id, 'absent');
     await markAttendance(t.db, past[2].id, a.id, 'absent');
 
-    const producer = t.app.get(NotificationsQueue);
+    // What a register save does: record the request in a transaction, queue it after commit.
+    const warnings = t.app.get(AttendanceWarningsService);
+    const requestCheck = async () =>
+      warnings.dispatch(await t.db.transaction((em) => warnings.request(em, cohort.id)));
     const warningsTo = (email: string) =>
       mail.to(email).filter((m) => /attendance|Attendance warning/.test(m.subject));
 
     // Saved twice while at risk: one crossing, one warning each.
-    await producer.riskCheck(past[2].id);
+    await requestCheck();
     await eventually(() =>
       Promise.resolve(
         warningsTo(tutor.email).length === 1 && warningsTo(atRisk.email).length === 1,
       ),
     );
-    await producer.riskCheck(past[2].id);
+    await requestCheck();
     await pause(2_000);
     expect(warningsTo(atRisk.email)).toHaveLength(1);
     expect(warningsTo(tutor.email)).toHaveLength(1);
@@ -328,7 +331,7 @@ describe('notifications: outbox, delivery log, warnings, queue dashboard', () =>
 
     // Back to not at risk (an absence corrected to excused): recorded, nothing sent.
     await markAttendance(t.db, past[2].id, a.id, 'excused');
-    await producer.riskCheck(past[2].id);
+    await requestCheck();
     await eventually(async () => {
       const [state] = await t.db.query(`SELECT at_risk FROM risk_states WHERE enrolment_id = $1`, [
         a.id,
@@ -338,7 +341,7 @@ describe('notifications: outbox, delivery log, warnings, queue dashboard', () =>
 
     // At risk again: a second crossing, a second warning each.
     await markAttendance(t.db, past[2].id, a.id, 'absent');
-    await producer.riskCheck(past[2].id);
+    await requestCheck();
     await eventually(() =>
       Promise.resolve(
         warningsTo(tutor.email).length === 2 && warningsTo(atRisk.email).length === 2,

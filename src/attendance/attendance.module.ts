@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { NotificationsQueue } from '../notifications/notifications.queue';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { AbsenceRequestsController } from './absence-requests.controller';
 import { AbsenceRequestsService } from './absence-requests.service';
 import { AttendanceController } from './attendance.controller';
@@ -8,15 +8,19 @@ import { CheckInController } from './check-in.controller';
 import { RegisterExportsController } from './register-exports.controller';
 import { CheckInService } from './check-in.service';
 
-/** Registers. A save enqueues an at-risk check (NotificationsQueue); the worker consumes it. */
+/**
+ * Registers. A save records an at-risk check request (AttendanceWarningsService, in the save's
+ * transaction) and queues it after commit; the worker runs it.
+ */
 @Module({
+  imports: [NotificationsModule],
   controllers: [
     AttendanceController,
     CheckInController,
     AbsenceRequestsController,
     RegisterExportsController,
   ],
-  providers: [AttendanceService, CheckInService, AbsenceRequestsService, NotificationsQueue],
+  providers: [AttendanceService, CheckInService, AbsenceRequestsService],
   exports: [AttendanceService, CheckInService, AbsenceRequestsService],
 })
 export class AttendanceModule {}

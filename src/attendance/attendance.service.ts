@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
@@ -13,7 +13,7 @@ import {
 import { SEATED_STATUSES } from '../enrolments/enrolment.entity';
 import type { EnrolmentStatus } from '../enrolments/enrolment.entity';
 import { preparedQuery } from '../infrastructure/database/prepared-query';
-import { NotificationsQueue } from '../notifications/notifications.queue';
+import { AttendanceWarningsService } from '../notifications/attendance-warnings.service';
 import type { AttendanceStatus } from './attendance-record.entity';
 import { RegisterRecordDto, SaveRegisterDto } from './dto/save-register.dto';
 import { registerCsv, signInSheetPdf } from './register-exports';
@@ -145,13 +145,11 @@ export interface RegisterCount {
 
 @Injectable()
 export class AttendanceService {
-  private readonly logger = new Logger(AttendanceService.name);
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scope: ScopeService,
     private readonly audit: AuditService,
-    private readonly notifications: NotificationsQueue,
+    private readonly warnings: AttendanceWarningsService,
   ) {}
 
   /**
@@ -218,7 +216,7 @@ export class AttendanceService {
           problems,
         );
       }
-      if (records.length === 0) return [];
+      if (records.length === 0) return { rows: [], riskCheck: null };
 
       const rows = await preparedQuery<WrittenRow>(
         em,
@@ -289,14 +287,18 @@ export class AttendanceService {
           },
         })),
       );
-      return rows;
+      // The at-risk check is a job request like an email: recorded with the change, last (it
+      // locks the cohort's one request row only until commit), queued after commit.
+      const riskCheck = rows.length > 0 ? await this.warnings.request(em, session.cohort_id) : null;
+      return { rows, riskCheck };
     });
 
-    if (written.length > 0) await this.enqueueRiskCheck(sessionId);
-    return { sessionId, saved: written.length, unchanged: records.length - written.length };
+    // The register is saved whatever Redis does; the notifications sweep catches a missed check.
+    if (written.riskCheck) await this.warnings.dispatch(written.riskCheck);
+    const saved = written.rows.length;
+    return { sessionId, saved, unchanged: records.length - saved };
   }
 
-  /** The register is saved whatever Redis does; the worker's sweeps catch a missed check. */
   /** How much of each session's register is taken, for a cohort the actor may see. */
   async registerCounts(actor: Actor, cohortId: string): Promise<RegisterCount[]> {
     await this.scope.assertCohort(actor, cohortId);
@@ -314,17 +316,6 @@ export class AttendanceService {
         GROUP BY s.id`,
       [cohortId, SEATED_STATUSES],
     );
-  }
-
-  private async enqueueRiskCheck(sessionId: string): Promise<void> {
-    try {
-      await this.notifications.riskCheck(sessionId);
-    } catch (error) {
-      this.logger.warn(
-        { err: error, sessionId },
-        'Could not enqueue the at-risk check after a register save',
-      );
-    }
   }
 
   /**

@@ -21,6 +21,25 @@ export function scopeParams(actor: Actor): [string, string | null] {
 }
 
 /**
+ * SQL condition "the actor may see enrolment `<alias>`" (a row of enrolments): whoever may see
+ * its cohort, and the student it belongs to. `role`, `user` and `student` are the placeholder
+ * numbers of `enrolmentScopeParams(actor)`.
+ */
+export function enrolmentVisibleSql(
+  alias: string,
+  role: number,
+  user: number,
+  student: number,
+): string {
+  return `(${cohortVisibleSql(`${alias}.cohort_id`, role, user)}
+           OR ($${role}::text = 'student' AND ${alias}.student_id = $${student}::uuid))`;
+}
+
+export function enrolmentScopeParams(actor: Actor): [string, string | null, string | null] {
+  return [actor.role, actor.userId, actor.studentId];
+}
+
+/**
  * Who may see what. Admins see everything; tutors see the cohorts they are assigned to (and
  * their enrolments, sessions and students' records there); students see only their own
  * enrolments. Anything else answers 404, never 403, so ids of others' records leak nothing.
@@ -65,9 +84,8 @@ export class ScopeService {
   ): Promise<{ cohortId: string; studentId: string }> {
     const rows: Array<{ cohort_id: string; student_id: string }> = await this.dataSource.query(
       `SELECT e.cohort_id, e.student_id FROM enrolments e
-        WHERE e.id = $1
-          AND (${cohortVisibleSql('e.cohort_id', 2, 3)} OR ($2 = 'student' AND e.student_id = $4))`,
-      [enrolmentId, actor.role, actor.userId, actor.studentId],
+        WHERE e.id = $1 AND ${enrolmentVisibleSql('e', 2, 3, 4)}`,
+      [enrolmentId, ...enrolmentScopeParams(actor)],
     );
     if (rows.length === 0) throw new NotFoundError('Enrolment', enrolmentId);
     return { cohortId: rows[0].cohort_id, studentId: rows[0].student_id };

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
+import { enrolmentScopeParams, enrolmentVisibleSql } from '../auth/scope.service';
 import { ConflictError, GoneError, NotFoundError } from '../common/errors';
 import { Page, page, PageQuery } from '../common/pagination';
 import { AppConfig } from '../infrastructure/config/app-config';
@@ -169,24 +170,28 @@ export class CertificatesService {
     return this.get(actor, id);
   }
 
-  /** Admin: any certificate; student: their own; anyone else: 404. */
+  /**
+   * Whoever may see the enrolment may see its certificates (the scope rule: admin any, tutor
+   * their cohorts', student their own); anyone else gets 404.
+   */
   async get(actor: Actor, id: string): Promise<CertificateView> {
     const rows: CertificateView[] = await this.dataSource.query(
       `SELECT ${VIEW_COLUMNS} FROM certificates c JOIN enrolments e ON e.id = c.enrolment_id
-        WHERE c.id = $1 AND ($2 IN ('admin', 'system') OR ($2 = 'student' AND e.student_id = $3))`,
-      [id, actor.role, actor.studentId],
+        WHERE c.id = $1 AND ${enrolmentVisibleSql('e', 2, 3, 4)}`,
+      [id, ...enrolmentScopeParams(actor)],
     );
     if (!rows[0]) throw new NotFoundError('Certificate', id);
     return this.present(rows[0]);
   }
 
-  /** The bytes stored at issue, never a re-render. */
+  /** The bytes stored at issue, never a re-render; seen by whoever may see the certificate. */
   async pdf(actor: Actor, id: string): Promise<{ serial: string; sha256: string; pdf: Buffer }> {
     const rows: Array<{ serial: string; sha256: string; pdf: Buffer; onPaper: boolean }> =
       await this.dataSource.query(
-        `SELECT c.serial, c.sha256, c.pdf, c.on_paper AS "onPaper" FROM certificates c JOIN enrolments e ON e.id = c.enrolment_id
-        WHERE c.id = $1 AND ($2 IN ('admin', 'system') OR ($2 = 'student' AND e.student_id = $3))`,
-        [id, actor.role, actor.studentId],
+        `SELECT c.serial, c.sha256, c.pdf, c.on_paper AS "onPaper"
+           FROM certificates c JOIN enrolments e ON e.id = c.enrolment_id
+          WHERE c.id = $1 AND ${enrolmentVisibleSql('e', 2, 3, 4)}`,
+        [id, ...enrolmentScopeParams(actor)],
       );
     if (!rows[0]) throw new NotFoundError('Certificate', id);
     // A certificate issued on paper before the system (history import) is in the register only.

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { attendanceThreshold } from '../completion/completion-rules';
 import { ProgressRecord, ProgressService } from '../progress/progress.service';
+import { NotificationsQueue, RiskCheckRef } from './notifications.queue';
 import { NewNotification, NotificationsService } from './notifications.service';
 import {
   AttendanceWarningFacts,
@@ -30,6 +31,11 @@ export interface RiskCheckResult {
  * the register again while still at risk changes nothing; recovering only records the new state,
  * so a later relapse is a new crossing with new keys. Checks of one cohort take turns (advisory
  * lock), so two saves at once cannot both count the same crossing.
+ *
+ * A save asks for its check as the outbox asks for an email: `request()` writes the request in
+ * the save's transaction (risk_check_requests), `dispatch()` queues it after commit and only logs
+ * a Redis failure, and `sweep()` (the worker's notifications sweep) queues again any request no
+ * check has answered. So a register saved while Redis is down still gets its warnings.
  */
 @Injectable()
 export class AttendanceWarningsService {
@@ -39,28 +45,83 @@ export class AttendanceWarningsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly progress: ProgressService,
     private readonly notifications: NotificationsService,
+    private readonly queue: NotificationsQueue,
   ) {}
 
-  async check(sessionId: string): Promise<RiskCheckResult> {
-    const sessions: Array<{ cohort_id: string }> = await this.dataSource.query(
-      'SELECT cohort_id FROM sessions WHERE id = $1',
-      [sessionId],
+  /**
+   * Records, in the caller's transaction, that the cohort's registers changed and its at-risk
+   * states need a check. Each call gets a new version; queue it with dispatch() after commit.
+   */
+  async request(em: EntityManager, cohortId: string): Promise<RiskCheckRef> {
+    const [row]: Array<{ version: number }> = await em.query(
+      `INSERT INTO risk_check_requests (cohort_id) VALUES ($1)
+       ON CONFLICT (cohort_id) DO UPDATE
+          SET requested_version = risk_check_requests.requested_version + 1, requested_at = now()
+       RETURNING requested_version AS version`,
+      [cohortId],
     );
-    if (!sessions[0]) {
-      this.logger.warn(`Risk check skipped: session ${sessionId} no longer exists`);
-      return { checked: 0, crossings: 0, notifications: 0 };
+    return { cohortId, version: row.version };
+  }
+
+  /** After commit. A Redis failure loses nothing (the request is in PostgreSQL): logged only. */
+  async dispatch(request: RiskCheckRef): Promise<void> {
+    try {
+      await this.queue.riskCheck([request]);
+    } catch (error) {
+      this.logger.warn(
+        `Could not queue the at-risk check of cohort ${request.cohortId}; the notifications sweep will: ${(error as Error).message}`,
+      );
     }
-    const cohortId = sessions[0].cohort_id;
+  }
+
+  /**
+   * Scheduled with the outbox sweep: queue again every request that no check has answered for
+   * `minAgeSeconds` (its job was lost with Redis, or never queued).
+   */
+  async sweep(minAgeSeconds: number): Promise<number> {
+    const rows: Array<{ cohort_id: string; version: number }> = await this.dataSource.query(
+      `SELECT cohort_id, requested_version AS version FROM risk_check_requests
+        WHERE requested_version > checked_version
+          AND requested_at < now() - make_interval(secs => $1)
+        ORDER BY requested_at LIMIT 500`,
+      [minAgeSeconds],
+    );
+    if (rows.length) {
+      await this.queue.recheck(rows.map((r) => ({ cohortId: r.cohort_id, version: r.version })));
+      this.logger.log(`Risk check sweep queued ${rows.length} cohort(s)`);
+    }
+    return rows.length;
+  }
+
+  async check(cohortId: string): Promise<RiskCheckResult> {
     const result = await this.dataSource.transaction(async (em) => {
       await em.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
         RISK_LOCK_NAMESPACE,
         cohortId,
       ]);
+      // Read before measuring (without a lock, so saves are not held up): every save up to this
+      // version has committed and is measured below; a later one has a higher version, so its
+      // request stays pending for the next check.
+      const [request]: Array<{ version: number }> = await em.query(
+        'SELECT requested_version AS version FROM risk_check_requests WHERE cohort_id = $1',
+        [cohortId],
+      );
+      const answer = async () => {
+        if (!request) return;
+        await em.query(
+          `UPDATE risk_check_requests SET checked_version = greatest(checked_version, $2)
+            WHERE cohort_id = $1`,
+          [cohortId, request.version],
+        );
+      };
       const records = await this.progress.load(
         { cohortIds: [cohortId], statuses: ['enrolled'] },
         em,
       );
-      if (records.length === 0) return { checked: 0, crossed: [], ids: [] };
+      if (records.length === 0) {
+        await answer();
+        return { checked: 0, crossed: [], ids: [] };
+      }
       const enrolmentIds = records.map((r) => r.view.enrolmentId);
       const prior: Array<{ enrolment_id: string; at_risk: boolean; crossings: number }> =
         await em.query(
@@ -92,11 +153,12 @@ export class AttendanceWarningsService {
       const ids = crossed.length
         ? await this.notifications.enqueue(em, await this.warnings(em, cohortId, crossed))
         : [];
+      await answer();
       return { checked: records.length, crossed, ids };
     });
     if (result.crossed.length) {
       this.logger.log(
-        `Risk check of session ${sessionId}: ${result.crossed.length} enrolment(s) newly at risk`,
+        `Risk check of cohort ${cohortId}: ${result.crossed.length} enrolment(s) newly at risk`,
       );
     }
     await this.notifications.dispatch(result.ids);

@@ -14,7 +14,7 @@ import {
 import { DeliveryOutcome, OutboxSender } from './outbox-sender.service';
 
 /**
- * Sends outbox rows, runs risk checks after register saves, and sweeps the outbox. Registered in
+ * Sends outbox rows, runs risk checks after register saves, and sweeps both requests. Registered in
  * the worker module only. The send rate limit (MAIL_RATE_PER_SECOND) is enforced by BullMQ in
  * Redis, so it holds across all workers together.
  */
@@ -31,7 +31,7 @@ export class NotificationsProcessor extends QueueWorkerHost {
     super(config);
   }
 
-  /** The sweep re-queues pending outbox rows whose send job was lost. */
+  /** The sweep re-queues pending outbox rows and at-risk check requests whose job was lost. */
   protected override schedules(): JobSchedule[] {
     return [
       {
@@ -46,15 +46,19 @@ export class NotificationsProcessor extends QueueWorkerHost {
     worker.opts.limiter = { max: this.config.MAIL_RATE_PER_SECOND, duration: 1_000 };
   }
 
-  async process(job: Job<NotificationsJob>): Promise<DeliveryOutcome | RiskCheckResult | number> {
+  async process(
+    job: Job<NotificationsJob>,
+  ): Promise<DeliveryOutcome | RiskCheckResult | { emails: number; riskChecks: number }> {
     const data = job.data;
     switch (data.kind) {
       case 'send':
         return this.sender.deliver(data.notificationId, isLastAttempt(job));
       case 'risk-check':
-        return this.warnings.check(data.sessionId);
-      case 'sweep':
-        return this.sender.sweep(this.config.OUTBOX_SWEEP_AGE_SECONDS);
+        return this.warnings.check(data.cohortId);
+      case 'sweep': {
+        const age = this.config.OUTBOX_SWEEP_AGE_SECONDS;
+        return { emails: await this.sender.sweep(age), riskChecks: await this.warnings.sweep(age) };
+      }
     }
   }
 }

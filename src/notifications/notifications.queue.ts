@@ -6,13 +6,23 @@ import { QUEUES } from '../infrastructure/queues/queue-names';
 export type NotificationsJob =
   /** Send one outbox row (by id); sending is idempotent on the row's status. */
   | { kind: 'send'; notificationId: string }
-  /** A register of this session was saved: check its enrolments for at-risk crossings. */
-  | { kind: 'risk-check'; sessionId: string; savedAt: string }
+  /**
+   * A register of this cohort was saved (risk_check_requests holds the request, `version` its
+   * number): check its enrolments for at-risk crossings.
+   */
+  | { kind: 'risk-check'; cohortId: string; version: number }
   /** Scheduled by the worker: re-enqueue pending rows whose job was lost (Redis restart). */
   | { kind: 'sweep' };
 
 export const OUTBOX_SWEEP_SCHEDULER = 'notifications-sweep';
 const sendJobId = (notificationId: string) => `send-${notificationId}`;
+const riskJobId = (r: RiskCheckRef) => `risk-${r.cohortId}-${r.version}`;
+
+/** One recorded at-risk check request: the cohort and the version its save wrote. */
+export interface RiskCheckRef {
+  cohortId: string;
+  version: number;
+}
 
 @Injectable()
 export class NotificationsQueue {
@@ -35,12 +45,16 @@ export class NotificationsQueue {
    * and active jobs are left alone; adding them again is a no-op.
    */
   async resend(notificationIds: string[]): Promise<void> {
-    for (const id of notificationIds) {
-      const job = await this.queue.getJob(sendJobId(id));
+    await this.removeFinished(notificationIds.map(sendJobId));
+    await this.send(notificationIds);
+  }
+
+  private async removeFinished(jobIds: string[]): Promise<void> {
+    for (const id of jobIds) {
+      const job = await this.queue.getJob(id);
       const state = job ? await job.getState() : null;
       if (job && (state === 'completed' || state === 'failed')) await job.remove();
     }
-    await this.send(notificationIds);
   }
 
   /** Idempotent: every worker calls it at boot; one scheduler exists per id. */
@@ -52,15 +66,21 @@ export class NotificationsQueue {
     );
   }
 
-  /** Called after a register save; the worker compares at-risk state before and after. */
-  async riskCheck(sessionId: string): Promise<void> {
-    const savedAt = new Date().toISOString();
-    await this.queue.add(
-      'risk-check',
-      { kind: 'risk-check', sessionId, savedAt },
-      {
-        jobId: `risk-${sessionId}-${Date.parse(savedAt)}`,
-      },
+  /** After a register save commits; the worker compares at-risk state before and after. */
+  async riskCheck(requests: RiskCheckRef[]): Promise<void> {
+    if (requests.length === 0) return;
+    await this.queue.addBulk(
+      requests.map((r) => ({
+        name: 'risk-check',
+        data: { kind: 'risk-check', cohortId: r.cohortId, version: r.version },
+        opts: { jobId: riskJobId(r) },
+      })),
     );
+  }
+
+  /** For the sweep: requests still pending, a finished job under the same id removed first. */
+  async recheck(requests: RiskCheckRef[]): Promise<void> {
+    await this.removeFinished(requests.map(riskJobId));
+    await this.riskCheck(requests);
   }
 }

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DateTime, Duration } from 'luxon';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../infrastructure/config/app-config';
 import { sessionsToIcs } from '../sessions/session-calendar';
 import type { NotificationAttachment } from './notification.entity';
-import { NotificationsService } from './notifications.service';
+import { NewNotification, NotificationsService } from './notifications.service';
 import { reminderOffsets, ReminderSettingsInput } from './reminder-offsets';
+import { sessionReminderEmail } from './session-reminder-email';
 
 interface DueSession {
   id: string;
@@ -97,31 +97,47 @@ export class RemindersService {
     );
     if (due.length === 0) return [];
 
-    const messages = due.map((s) => this.message(s));
     const ids = await this.dataSource.transaction(async (em) => {
-      const rows: Array<{ id: string }> = await em.query(
-        `INSERT INTO notifications (dedupe_key, kind, recipient, subject, body_text, attachments)
-         SELECT 'session_reminder:' || x.session_id || ':' || e.id || ':' || x.iso,
-                'session_reminder', st.email, x.subject,
-                'Dear ' || st.given_name || E',\\n\\n' || x.body,
-                jsonb_build_array(x.attachment)
-           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
-                  AS x(session_id, cohort_id, iso, subject, body, attachment)
+      const recipients: Array<{
+        session_id: string;
+        enrolment_id: string;
+        email: string;
+        given_name: string;
+      }> = await em.query(
+        `SELECT x.session_id, e.id AS enrolment_id, st.email, st.given_name
+           FROM unnest($1::uuid[], $2::uuid[]) AS x(session_id, cohort_id)
            JOIN enrolments e ON e.cohort_id = x.cohort_id AND e.status = 'enrolled'
            JOIN students st ON st.id = e.student_id AND st.erased_at IS NULL
-          ORDER BY x.session_id, e.id
-         ON CONFLICT (dedupe_key) DO NOTHING
-         RETURNING id`,
-        [
-          due.map((s) => s.id),
-          due.map((s) => s.cohort_id),
-          due.map((s) => s.offset),
-          messages.map((m) => m.subject),
-          messages.map((m) => m.body),
-          messages.map((m) => JSON.stringify(m.attachment)),
-        ],
+          ORDER BY x.session_id, e.id`,
+        [due.map((s) => s.id), due.map((s) => s.cohort_id)],
       );
-      return rows.map((r) => r.id);
+      const sessions = new Map(due.map((s) => [s.id, { session: s, ics: this.attachment(s) }]));
+      return this.notifications.enqueue(
+        em,
+        recipients.map((r): NewNotification => {
+          const { session: s, ics } = sessions.get(r.session_id)!;
+          return {
+            dedupeKey: `session_reminder:${s.id}:${r.enrolment_id}:${s.offset}`,
+            kind: 'session_reminder',
+            recipient: r.email,
+            ...sessionReminderEmail({
+              givenName: r.given_name,
+              title: s.title,
+              kind: s.kind,
+              courseTitle: s.course_title,
+              cohortName: s.cohort_name,
+              blockTitle: s.block_title,
+              startsAt: s.starts_at,
+              endsAt: s.ends_at,
+              timezone: s.timezone,
+              location: s.location,
+              mandatory: s.mandatory,
+              offset: s.offset,
+            }),
+            attachments: [ics],
+          };
+        }),
+      );
     });
     if (ids.length) {
       this.logger.log(`Reminder scan: ${ids.length} reminder(s) for ${due.length} session(s)`);
@@ -130,34 +146,8 @@ export class RemindersService {
     return ids;
   }
 
-  /** Subject, body (after the greeting) and .ics of one session, in the cohort's time zone. */
-  private message(s: DueSession): {
-    subject: string;
-    body: string;
-    attachment: NotificationAttachment;
-  } {
-    const zone = s.timezone;
-    const start = DateTime.fromJSDate(s.starts_at, { zone }).setLocale('en-GB');
-    const end = DateTime.fromJSDate(s.ends_at, { zone }).setLocale('en-GB');
-    const day = start.toFormat('cccc d LLLL yyyy');
-    const endText = end.hasSame(start, 'day')
-      ? end.toFormat('HH:mm')
-      : `${end.toFormat('cccc d LLLL yyyy')}, ${end.toFormat('HH:mm')}`;
-    const when = `${day}, ${start.toFormat('HH:mm')} to ${endText} (${start.toFormat('ZZZZ')}, ${zone})`;
-    const lead = Duration.fromISO(s.offset);
-    const body = [
-      `This is a reminder of your ${s.kind.replace(/_/g, ' ')} session on ${s.course_title} (${s.cohort_name}).`,
-      '',
-      s.title,
-      ...(s.block_title ? [s.block_title] : []),
-      `When: ${when}`,
-      `Where: ${s.location ?? 'to be confirmed'}`,
-      ...(s.mandatory ? [] : ['This session is optional.']),
-      '',
-      'The session is attached as a calendar entry.',
-      '',
-      `(Sent ${lead.rescale().toHuman({ listStyle: 'long' })} before the session.)`,
-    ].join('\n');
+  /** The session as a calendar entry, the same for every student. */
+  private attachment(s: DueSession): NotificationAttachment {
     const ics = sessionsToIcs(s.cohort_name, [
       {
         id: s.id,
@@ -172,14 +162,6 @@ export class RemindersService {
         updatedAt: s.updated_at,
       },
     ]);
-    return {
-      subject: `Reminder: ${s.title}, ${day} at ${start.toFormat('HH:mm')}`,
-      body,
-      attachment: {
-        filename: 'session.ics',
-        contentType: 'text/calendar; charset=utf-8',
-        content: ics,
-      },
-    };
+    return { filename: 'session.ics', contentType: 'text/calendar; charset=utf-8', content: ics };
   }
 }

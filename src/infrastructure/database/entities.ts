@@ -12,6 +12,7 @@ import { CompletionDecision } from '../../completion/completion-decision.entity'
 import { Course } from '../../courses/course.entity';
 import { Enrolment } from '../../enrolments/enrolment.entity';
 import { Notification } from '../../notifications/notification.entity';
+import { RiskCheckRequest } from '../../notifications/risk-check-request.entity';
 import { RiskState } from '../../notifications/risk-state.entity';
 import { CalendarFeed } from '../../sessions/calendar-feed.entity';
 import { Session } from '../../sessions/session.entity';
@@ -39,6 +40,7 @@ export const entities = [
   Course,
   Enrolment,
   Notification,
+  RiskCheckRequest,
   RiskState,
   Session,
   Student,
