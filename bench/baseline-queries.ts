@@ -35,7 +35,8 @@ SELECT e.id AS enrolment_id, e.cohort_id, e.status, e.student_id,
        co.assessments AS definitions,
        (SELECT json_agg(json_build_array(r.assessment_code, r.outcome, r.attempt))
           FROM assessment_results r WHERE r.enrolment_id = e.id) AS results,
-       (SELECT json_build_object('id', ce.id, 'serial', ce.serial, 'status', ce.status)
+       (SELECT json_build_object('id', ce.id, 'serial', ce.serial, 'status', ce.status,
+                                 'onPaper', ce.on_paper)
           FROM certificates ce WHERE ce.enrolment_id = e.id
          ORDER BY (ce.status = 'issued') DESC, ce.issued_at DESC LIMIT 1) AS certificate,
        (SELECT json_build_array(COALESCE(sum(sl.minutes) FILTER (WHERE sl.status = 'approved'), 0),

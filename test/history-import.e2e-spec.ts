@@ -165,6 +165,9 @@ describe('history import: POST /cohorts/:cohortId/history/import', () => {
     expect(pdf.status).toBe(404);
     expect(pdf.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(pdf.body.code).toBe('pdf_of_paper_certificate_not_found');
+    // ...and its record says it is a paper one, so pages offer no download.
+    const read = await t.http().get(`/api/v1/certificates/${certificateId}`).set(bearer(admin));
+    expect(read.body).toMatchObject({ serial: 'HIST-real-1', onPaper: true });
     const [{ attempt }] = await t.db.query(
       `SELECT r.attempt FROM assessment_results r JOIN enrolments e ON e.id = r.enrolment_id
          JOIN students s ON s.id = e.student_id WHERE s.family_name = 'real-a' AND r.assessment_code = 'ESSAY'`,

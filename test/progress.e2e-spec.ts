@@ -101,6 +101,7 @@ describe('progress: GET /enrolments/:id/progress, /me/progress, /cohorts/:id/pro
       id: issued.id,
       serial: issued.serial,
       status: 'issued',
+      onPaper: false,
     });
   });
 

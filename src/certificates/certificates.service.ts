@@ -33,6 +33,8 @@ export interface CertificateView {
   revokedAt: Date | null;
   revokedReason: string | null;
   supersededById: string | null;
+  /** Issued on paper before this system (history import): in the register, with no PDF. */
+  onPaper: boolean;
 }
 
 const VIEW_COLUMNS = `
@@ -42,7 +44,7 @@ const VIEW_COLUMNS = `
   c.contact_hours::float8 AS "contactHours", c.accreditation_line AS "accreditationLine",
   to_char(c.completed_on, 'YYYY-MM-DD') AS "completedOn", c.issued_at AS "issuedAt", c.sha256,
   c.revoked_at AS "revokedAt", c.revoked_reason AS "revokedReason",
-  c.superseded_by_id AS "supersededById"`;
+  c.superseded_by_id AS "supersededById", c.on_paper AS "onPaper"`;
 
 /**
  * Certificates as administrators and students see them: reads, the PDF, revocation and reissue

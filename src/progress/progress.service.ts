@@ -72,7 +72,13 @@ export interface ProgressView {
   atRisk: boolean;
   /** Why `atRisk` is true (empty when it is not): the pages and emails explain these. */
   atRiskReasons: AtRiskReason[];
-  certificate: { id: string; serial: string; status: CertificateStatus } | null;
+  certificate: {
+    id: string;
+    serial: string;
+    status: CertificateStatus;
+    /** Issued on paper before this system: no PDF to download. */
+    onPaper: boolean;
+  } | null;
 }
 
 /** One enrolment's measures with what the rules need; `facts` is what a decision stores. */
@@ -96,7 +102,13 @@ interface ContextRow extends MeasuresRow {
   warn_after: number;
   definitions: AssessmentDefinition[];
   results: Array<{ code: string; outcome: AssessmentOutcome; attempt: number }>;
-  certificate: { id: string; serial: string; status: CertificateStatus } | null;
+  certificate: {
+    id: string;
+    serial: string;
+    status: CertificateStatus;
+    /** Issued on paper before this system: no PDF to download. */
+    onPaper: boolean;
+  } | null;
   has_certificate: boolean;
   overridden: boolean;
   approved_study_minutes: number;
@@ -204,7 +216,8 @@ export class ProgressService {
               COALESCE((SELECT json_agg(json_build_object('code', r.assessment_code,
                                  'outcome', r.outcome, 'attempt', r.attempt))
                           FROM assessment_results r WHERE r.enrolment_id = e.id), '[]'::json) AS results,
-              (SELECT json_build_object('id', ce.id, 'serial', ce.serial, 'status', ce.status)
+              (SELECT json_build_object('id', ce.id, 'serial', ce.serial, 'status', ce.status,
+                                 'onPaper', ce.on_paper)
                  FROM certificates ce WHERE ce.enrolment_id = e.id
                 ORDER BY (ce.status = 'issued') DESC, ce.issued_at DESC LIMIT 1) AS certificate,
               EXISTS (SELECT 1 FROM certificates ce WHERE ce.enrolment_id = e.id) AS has_certificate,
