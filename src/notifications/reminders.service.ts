@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime, Duration } from 'luxon';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../infrastructure/config/app-config';
+import { labelOf, SESSION_KINDS } from '../common/labels';
 import { sessionsToIcs } from '../sessions/session-calendar';
 import type { NotificationAttachment } from './notification.entity';
 import { NotificationsService } from './notifications.service';
@@ -146,7 +147,7 @@ export class RemindersService {
     const when = `${day}, ${start.toFormat('HH:mm')} to ${endText} (${start.toFormat('ZZZZ')}, ${zone})`;
     const lead = Duration.fromISO(s.offset);
     const body = [
-      `This is a reminder of your ${s.kind.replace(/_/g, ' ')} session on ${s.course_title} (${s.cohort_name}).`,
+      `This is a reminder of your ${labelOf(SESSION_KINDS, s.kind).toLowerCase()} session on ${s.course_title} (${s.cohort_name}).`,
       '',
       s.title,
       ...(s.block_title ? [s.block_title] : []),

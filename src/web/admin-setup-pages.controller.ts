@@ -21,6 +21,7 @@ import { formError, FormError, formErrorsFrom, validateForm } from './forms';
 import { PageRenderer } from './page-renderer.service';
 import { weekSessions } from './timetable-form';
 import { WebExceptionFilter } from './web-exception.filter';
+import { sessionKindLabel } from './view-helpers';
 
 const EVERYTHING = { limit: 500, offset: 0 };
 
@@ -389,7 +390,7 @@ export class AdminSetupPagesController {
         blockItems: blocks.items.map((b) => ({ value: b.id, text: b.title })),
         kindItems: SESSION_KINDS.map((k) => ({
           value: k,
-          text: k.charAt(0).toUpperCase() + k.slice(1).replace(/_/g, ' '),
+          text: sessionKindLabel(k),
         })),
         notice: extra.notice ?? null,
         errors: extra.errors ?? [],
