@@ -22,16 +22,13 @@ import { PageRenderer } from './page-renderer.service';
 import { weekSessions } from './timetable-form';
 import { WebExceptionFilter } from './web-exception.filter';
 import { sessionKindLabel } from './view-helpers';
+import { COHORT_STATUSES } from '../common/labels';
 
 const EVERYTHING = { limit: 500, offset: 0 };
 
 const STATUS_LABELS: Record<(typeof STATUS_CHOICES)[number], string> = {
   follow: 'Follow the dates (enrolling, running, then completed once evaluated)',
-  planned: 'Planned',
-  enrolling: 'Enrolling',
-  running: 'Running',
-  completed: 'Completed',
-  archived: 'Archived',
+  ...COHORT_STATUSES.labels,
 };
 
 /**
