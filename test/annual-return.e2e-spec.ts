@@ -311,12 +311,17 @@ describe('annual return: GET /reports/annual-return', () => {
     expect(values.get('Figure')).toBe(`Cohort ${cohort.number}`);
     expect(values.get('Intake')).toBe(6);
     expect(values.get('Withdrawn')).toBe(1);
+    // People read the file: codes are in words, assessments go by their titles.
+    expect(values.get('Intake: Peer support worker')).toBe(2);
+    expect(values.get('Reflective essay attempt 2: Passed')).toBe(1);
+    expect([...values.keys()].filter((k) => /_|ESSAY|: (pass|refer|fail)$/.test(k))).toEqual([]);
     expect(definitions.rowCount).toBeGreaterThan(10);
 
     const pdf = await get(`?courseId=${course.id}&year=${year}&format=pdf`);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     const text = await pdfText(pdf.body as Buffer);
     expect(text).toContain('Peer support workers in the intake');
+    expect(text).toContain('Intake: Peer support worker');
     expect(text).toContain('What each figure means');
   });
 

@@ -180,6 +180,58 @@ describe('history import: POST /cohorts/:cohortId/history/import', () => {
     expect(again.headers['content-type']).toContain(PROBLEM);
   });
 
+  it('takes labels as well as codes, and stores the codes', async () => {
+    const { cohort } = await pastCohort();
+    const csv = [
+      HEADER,
+      'worded@history.test,Ada,Worded,Peer support worker,NELFT,Postgraduate certificate (level 7),' +
+        '2016-10-01,Not completed,2017-10-20,,Left early:90,Excused,Referred,Passed:2,' +
+        'Not completed,2017-10-20,,,,',
+    ].join('\n');
+    const res = await post(cohort.id, csv);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ enrolments: 1, attendanceRecords: 2, errors: [] });
+    const [row] = await t.db.query(
+      `SELECT s.profession, e.route, e.status,
+              (SELECT array_agg(a.status::text ORDER BY a.status) FROM attendance_records a
+                WHERE a.enrolment_id = e.id) AS marks,
+              (SELECT array_agg(r.assessment_code || ':' || r.outcome || ':' || r.attempt
+                                ORDER BY r.assessment_code) FROM assessment_results r
+                WHERE r.enrolment_id = e.id) AS results
+         FROM enrolments e JOIN students s ON s.id = e.student_id
+        WHERE s.email = 'worded@history.test'`,
+    );
+    expect(row).toEqual({
+      profession: 'peer_support_worker',
+      route: 'postgraduate_certificate',
+      status: 'not_completed',
+      marks: ['excused', 'left_early'],
+      results: ['ESSAY:refer:1', 'PRACTICE:pass:2'],
+    });
+
+    // A second cohort: the first now has its history.
+    const fresh = await pastCohort();
+    const unknown = await post(
+      fresh.cohort.id,
+      [HEADER, line('astro', 'Lunar,2017-10-20,,,,,,,,,,,')]
+        .join('\n')
+        .replace(',nurse,', ',Astronaut,'),
+    );
+    expect(unknown.body.errors).toEqual(
+      expect.arrayContaining([
+        {
+          line: 2,
+          message: expect.stringMatching(/^profession: "Astronaut" is not one of Nurse, /),
+        },
+        {
+          line: 2,
+          message:
+            'status: must be one of Completed, Not completed, Withdrawn, Deferred, Transferred (a finished cohort)',
+        },
+      ]),
+    );
+  });
+
   it('reports every bad line with its number and reason and writes nothing', async () => {
     const { cohort } = await pastCohort();
     await makeStudent(t.db, { email: 'known@history.test' });

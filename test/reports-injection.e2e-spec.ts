@@ -26,9 +26,10 @@ describe('accreditation export: no formula injection', () => {
     t = await createTestApp();
     admin = await createUser(t, 'admin');
     const course = await makeCourse(t.db);
-    // An assessment code is course data too: it becomes a column header.
+    // An assessment's code and title are course data too: they head its column (the CSV by the
+    // code, the XLSX by the title and the code).
     await t.db.query(
-      `UPDATE courses SET assessments = '[{"code": "@ESSAY", "title": "Essay", "required": true}]' WHERE id = $1`,
+      `UPDATE courses SET assessments = '[{"code": "@ESSAY", "title": "=Essay", "required": true}]' WHERE id = $1`,
       [course.id],
     );
     const cohort = await makeCohort(t.db, course.id, { number: 7 });
@@ -102,7 +103,7 @@ describe('accreditation export: no formula injection', () => {
       .map((c) => (c.value as string).replace(/\n/g, '\r'));
     expect(texts).toEqual(
       expect.arrayContaining([
-        `'@ESSAY`,
+        `'=Essay (@ESSAY)`,
         `'\t=1+1`,
         `'=HYPERLINK("http://x","y")`,
         `'-1+2`,

@@ -79,11 +79,39 @@ describe('student CSV import', () => {
       res.body.errors.map((e: { line: number; message: string }) => [e.line, e.message]),
     ).toEqual([
       [3, 'email: "not-an-email" is not a valid email address'],
-      [5, expect.stringMatching(/^profession: "astronaut" is not one of nurse, /)],
+      [
+        5,
+        expect.stringMatching(
+          /^profession: "astronaut" is not one of Nurse, .*, Peer support worker, .*Other$/,
+        ),
+      ],
       [6, 'givenName: is required'],
       [7, `email: ok1-${tag}@pod.test also appears on line 2`],
     ]);
     expect(await countLike(`%${tag}@pod.test`)).toBe(0);
+  });
+
+  it('reads a profession written as its label, its code or a spreadsheet variant of either', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const csv = [
+      HEADER,
+      `Ann,Label,label-${tag}@pod.test,Occupational therapist,,`,
+      `Ben,Code,code-${tag}@pod.test,peer_support_worker,,`,
+      `Cai,Shout,shout-${tag}@pod.test,PEER-SUPPORT-WORKER,,`,
+      `Dee,Spaced,spaced-${tag}@pod.test,  social   worker ,,`,
+    ].join('\n');
+    const res = await importCsv(csv);
+    expect(res.body).toMatchObject({ created: 4, errors: [] });
+    const rows: Array<{ email: string; profession: string }> = await t.db.query(
+      'SELECT email, profession FROM students WHERE email LIKE $1 ORDER BY email',
+      [`%-${tag}@pod.test`],
+    );
+    expect(rows.map((r) => [r.email.split('-')[0], r.profession])).toEqual([
+      ['code', 'peer_support_worker'],
+      ['label', 'occupational_therapist'],
+      ['shout', 'peer_support_worker'],
+      ['spaced', 'social_worker'],
+    ]);
   });
 
   it('dryRun reports what would happen without writing', async () => {

@@ -536,10 +536,12 @@ describe('a register on paper and in a spreadsheet', () => {
       .trim()
       .split('\r\n');
     expect(lines[0]).toBe(
-      'familyName,givenName,enrolmentId,status,minutesAttended,note,checkedInAt,markedBy,markedAt',
+      'familyName,givenName,enrolmentId,status,minutesAttended,note,checkedInAt,markedBy,markedAt,statusLabel',
     );
-    expect(lines[1]).toMatch(/^Aaron,"'=HYPERLINK\(""http:\/\/x""\)",[0-9a-f-]{36},present,360,/);
-    expect(lines[2]).toMatch(/^Bloggs,Bea,[0-9a-f-]{36},,,,,,$/);
+    expect(lines[1]).toMatch(
+      /^Aaron,"'=HYPERLINK\(""http:\/\/x""\)",[0-9a-f-]{36},present,360,.*,Present$/,
+    );
+    expect(lines[2]).toMatch(/^Bloggs,Bea,[0-9a-f-]{36},,,,,,,$/);
 
     const pdf = await http
       .get(`/api/v1/sessions/${session.id}/sign-in-sheet.pdf`)

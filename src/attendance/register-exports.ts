@@ -1,10 +1,15 @@
 import PDFDocument from 'pdfkit';
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
+import { ATTENDANCE_STATUSES, labelOf } from '../common/labels';
 import { safeCell } from '../reports/spreadsheet-safe';
 import type { RegisterView } from './attendance.service';
 
-/** Column order of a register's CSV; a header row names them. */
+/**
+ * Column order of a register's CSV; a header row names them. `status` keeps the API's code for
+ * scripts; `statusLabel`, appended last so the earlier columns keep their places, says it in
+ * words for the tutor who opens the file ("Left early").
+ */
 export const REGISTER_CSV_COLUMNS = [
   'familyName',
   'givenName',
@@ -15,6 +20,7 @@ export const REGISTER_CSV_COLUMNS = [
   'checkedInAt',
   'markedBy',
   'markedAt',
+  'statusLabel',
 ] as const;
 
 /**
@@ -32,6 +38,7 @@ export function registerCsv(register: RegisterView): string {
     i.record?.checkedInAt ? new Date(i.record.checkedInAt).toISOString() : '',
     i.record?.markedByName ?? '',
     i.record ? new Date(i.record.markedAt).toISOString() : '',
+    i.record ? labelOf(ATTENDANCE_STATUSES, i.record.status) : '',
   ]);
   return stringify([[...REGISTER_CSV_COLUMNS], ...rows.map((r) => r.map(safeCell))], {
     bom: true,

@@ -99,6 +99,46 @@ describe('parseHistoryCsv', () => {
     expect(errors).toContainEqual({ line: 2, message: expect.stringContaining(message) });
   });
 
+  it('reads labels as well as codes: profession, route, status, decision, marks and outcomes', () => {
+    const labelled = line({
+      profession: 'PEER-SUPPORT-WORKER',
+      route: 'Postgraduate certificate (level 7)',
+      status: 'Not completed',
+      s1: 'Excused',
+      s2: 'Left early:90',
+      essay: 'Referred:2',
+      decision: 'Not completed',
+      certificateSerial: '',
+      certificateIssuedOn: '',
+    });
+    const { rows, errors } = parseLines(labelled);
+    expect(errors).toEqual([]);
+    expect(rows[0]).toMatchObject({
+      profession: 'peer_support_worker',
+      route: 'postgraduate_certificate',
+      status: 'not_completed',
+      attendance: [
+        { sessionId: 's1', status: 'excused', minutes: 0 },
+        { sessionId: 's2', status: 'left_early', minutes: 90 },
+      ],
+      assessments: [{ code: 'ESSAY', outcome: 'refer', attempt: 2 }],
+      decision: { outcome: 'not_completed' },
+    });
+  });
+
+  it('lists the accepted labels when a value matches none', () => {
+    const { errors } = parseLines(
+      line({ profession: 'pilot', route: 'phd', status: 'On waiting list' }),
+    );
+    expect(errors.map((e) => e.message)).toEqual(
+      expect.arrayContaining([
+        'profession: "pilot" is not one of Nurse, Peer support worker',
+        'route: must be one of Graduate certificate (level 6), Postgraduate certificate (level 7)',
+        'status: must be one of Completed, Not completed, Withdrawn, Deferred, Transferred (a finished cohort)',
+      ]),
+    );
+  });
+
   it('numbers lines as the file does and catches repeats across lines', () => {
     const { errors } = parseLines(line(), '', line({ email: 'b@x.test' }), line());
     expect(errors).toEqual([

@@ -4,13 +4,25 @@
  * unit-tested. The format is documented in docs/history-import.md.
  *
  * One data line per enrolment of the past cohort. Line numbers are the file's physical lines
- * (the header is line 1).
+ * (the header is line 1). Profession, route, status, decision, attendance marks and outcomes
+ * may be written as codes or as their labels (common/labels.ts): "Peer support worker",
+ * "Left early:120", "Passed:2".
  */
 import { isEmail } from 'class-validator';
 import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { InvalidInputError } from '../common/errors';
-import { normaliseProfession } from '../students/student-csv';
+import {
+  acceptedLabels,
+  ASSESSMENT_OUTCOMES,
+  ATTENDANCE_STATUSES,
+  COMPLETION_OUTCOMES,
+  ENROLMENT_STATUSES,
+  parseCode,
+  PROFESSIONS,
+  ROUTES,
+} from '../common/labels';
+import { parseProfession } from '../students/student-csv';
 
 export const HISTORY_STATUSES = [
   'completed',
@@ -197,9 +209,13 @@ export function parseHistoryCsv(
     else if (emails.has(email))
       problem('email', `${email} also appears on line ${emails.get(email)}`);
     else emails.set(email, line);
-    const profession = normaliseProfession(cell('profession'));
-    if (profession !== '' && !ctx.professions.includes(profession)) {
-      problem('profession', `"${cell('profession')}" is not one of ${ctx.professions.join(', ')}`);
+    const profession =
+      cell('profession') === '' ? '' : parseProfession(cell('profession'), ctx.professions);
+    if (profession === null) {
+      problem(
+        'profession',
+        `"${cell('profession')}" is not one of ${acceptedLabels(PROFESSIONS, ctx.professions)}`,
+      );
     }
     for (const [field, max] of [
       ['givenName', 100],
@@ -211,8 +227,8 @@ export function parseHistoryCsv(
     ] as const) {
       if (cell(field).length > max) problem(field, `must be at most ${max} characters`);
     }
-    const route = cell('route');
-    if (!ctx.routes.includes(route)) problem('route', `must be one of ${ctx.routes.join(', ')}`);
+    const route = parseCode(ROUTES, cell('route'), ctx.routes);
+    if (route === null) problem('route', `must be one of ${acceptedLabels(ROUTES, ctx.routes)}`);
 
     const date = (field: FixedColumn, required: boolean): string | null => {
       const v = cell(field);
@@ -232,17 +248,21 @@ export function parseHistoryCsv(
     if (enrolledOn && endedOn && endedOn < enrolledOn) {
       problem('endedOn', 'must not be before enrolledOn');
     }
-    const status = cell('status') as HistoryStatus;
-    if (!HISTORY_STATUSES.includes(status)) {
-      problem('status', `must be one of ${HISTORY_STATUSES.join(', ')} (a finished cohort)`);
+    const status = parseCode(ENROLMENT_STATUSES, cell('status'), HISTORY_STATUSES);
+    if (status === null) {
+      problem(
+        'status',
+        `must be one of ${acceptedLabels(ENROLMENT_STATUSES, HISTORY_STATUSES)} (a finished cohort)`,
+      );
     }
 
     const attendance: HistoryRow['attendance'] = [];
     for (const c of columns.filter((h) => h.startsWith(SESSION_PREFIX))) {
-      const v = cell(c).toLowerCase();
+      const v = cell(c);
       if (v === '') continue;
       const session = ctx.sessions.get(c.slice(SESSION_PREFIX.length)) as HistorySession;
-      const [mark, minutesText] = v.split(':');
+      const [markText, minutesText] = v.split(':');
+      const mark = parseCode(ATTENDANCE_STATUSES, markText);
       if (mark === 'present' || mark === 'excused' || mark === 'absent') {
         if (minutesText !== undefined) problem(c, `${mark} takes no minutes`);
         const minutes = mark === 'present' ? session.contactMinutes : 0;
@@ -258,31 +278,27 @@ export function parseHistoryCsv(
       } else {
         problem(
           c,
-          `"${cell(c)}" must be present, late:<minutes>, left_early:<minutes>, excused, absent or empty`,
+          `"${cell(c)}" must be present, late:<minutes>, left_early:<minutes>, excused, absent or empty (or their labels, e.g. Left early:120)`,
         );
       }
     }
 
     const assessments: HistoryRow['assessments'] = [];
     for (const c of columns.filter((h) => h.startsWith(ASSESSMENT_PREFIX))) {
-      const v = cell(c).toLowerCase();
+      const v = cell(c);
       if (v === '') continue;
-      const [outcome, attemptText] = v.split(':');
+      const [outcomeText, attemptText] = v.split(':');
+      const outcome = parseCode(ASSESSMENT_OUTCOMES, outcomeText);
       const attempt = attemptText === undefined ? 1 : Number(attemptText);
-      if (
-        !['pass', 'refer', 'fail'].includes(outcome) ||
-        !Number.isInteger(attempt) ||
-        attempt < 1 ||
-        attempt > 9
-      ) {
+      if (outcome === null || !Number.isInteger(attempt) || attempt < 1 || attempt > 9) {
         problem(
           c,
-          `"${cell(c)}" must be pass, refer or fail, optionally with the attempt (pass:2)`,
+          `"${cell(c)}" must be pass, refer or fail (or Passed, Referred, Failed), optionally with the attempt (pass:2)`,
         );
       } else {
         assessments.push({
           code: c.slice(ASSESSMENT_PREFIX.length),
-          outcome: outcome as Outcome,
+          outcome,
           attempt,
         });
       }
@@ -291,11 +307,12 @@ export function parseHistoryCsv(
     let decision: HistoryRow['decision'] = null;
     const decided = status === 'completed' || status === 'not_completed';
     const decisionText = cell('decision');
+    const decisionCode = decisionText === '' ? '' : parseCode(COMPLETION_OUTCOMES, decisionText);
     const decidedOn = date('decidedOn', decided);
     const override = cell('override').toLowerCase();
     if (!['', 'yes', 'no'].includes(override)) problem('override', 'must be yes, no or empty');
     if (decided) {
-      if (decisionText !== status) problem('decision', `must be ${status}, as the status`);
+      if (decisionCode !== status) problem('decision', `must be ${status}, as the status`);
       if (override === 'yes' && cell('overrideReason') === '') {
         problem('overrideReason', 'is required when override is yes');
       }
@@ -311,8 +328,10 @@ export function parseHistoryCsv(
         };
       }
     } else {
-      if (decisionText !== '') problem('decision', `must be empty for a ${status} enrolment`);
-      if (cell('decidedOn') !== '') problem('decidedOn', `must be empty for a ${status} enrolment`);
+      if (decisionText !== '')
+        problem('decision', `must be empty for a ${status ?? cell('status')} enrolment`);
+      if (cell('decidedOn') !== '')
+        problem('decidedOn', `must be empty for a ${status ?? cell('status')} enrolment`);
     }
 
     let certificate: HistoryRow['certificate'] = null;
@@ -340,12 +359,13 @@ export function parseHistoryCsv(
       email,
       givenName: cell('givenName'),
       familyName: cell('familyName'),
-      profession,
+      // No problem on the line: each of these was read.
+      profession: profession as string,
       employer: cell('employer') || null,
       registrationNumber: cell('registrationNumber') || null,
-      route,
+      route: route as string,
       enrolledOn: enrolledOn as string,
-      status,
+      status: status as HistoryStatus,
       endedOn: endedOn as string,
       reason: cell('reason') || null,
       attendance,

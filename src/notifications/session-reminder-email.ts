@@ -1,3 +1,4 @@
+import { labelOf, SESSION_KINDS } from '../common/labels';
 import { DateTime, Duration } from 'luxon';
 
 export interface SessionReminderFacts {
@@ -31,7 +32,7 @@ export function sessionReminderEmail(f: SessionReminderFacts): { subject: string
   const text = [
     `Dear ${f.givenName},`,
     '',
-    `This is a reminder of your ${f.kind.replace(/_/g, ' ')} session on ${f.courseTitle} (${f.cohortName}).`,
+    `This is a reminder of your ${labelOf(SESSION_KINDS, f.kind).toLowerCase()} session on ${f.courseTitle} (${f.cohortName}).`,
     '',
     f.title,
     ...(f.blockTitle ? [f.blockTitle] : []),

@@ -119,6 +119,42 @@ describe('accreditation columns', () => {
     },
   );
 
+  it('words the same cells as labels for the XLSX, with assessments headed by their titles', () => {
+    const layout = {
+      blockCount: 0,
+      assessmentCodes: ['ESSAY', 'PRACTICE', 'PRESENT'],
+      assessments: [
+        { code: 'ESSAY', title: 'Reflective essay' },
+        { code: 'PRACTICE', title: 'Practice portfolio' },
+      ],
+    };
+    const coded = accreditationColumns(layout);
+    const labelled = accreditationColumns(layout, 'labels');
+    expect(labelled.map((c) => c.header)).toEqual([
+      ...FIXED_HEADERS.leading,
+      'Reflective essay (ESSAY)',
+      'Practice portfolio (PRACTICE)',
+      'PRESENT',
+      ...FIXED_HEADERS.trailing,
+    ]);
+    const cells = (columns: typeof coded) =>
+      Object.fromEntries(columns.map((c, i) => [c.header, rowCells(columns, row)[i]]));
+    expect(cells(labelled)).toMatchObject({
+      Profession: 'Peer support worker',
+      Route: 'Graduate certificate (level 6)',
+      'Enrolment status': 'Completed',
+      'Reflective essay (ESSAY)': 'Passed',
+      'Practice portfolio (PRACTICE)': 'Referred',
+      PRESENT: null,
+      'Completion decision': 'Completed',
+      'Certificate status': 'Issued',
+      'Award result': 'Merit',
+      'Family name': `'=HYPERLINK("http://x","y")`,
+      'Attendance %': 83.3,
+    });
+    expect(cells(coded)).toMatchObject({ Profession: 'peer_support_worker', ESSAY: 'pass' });
+  });
+
   it('neutralises an assessment code used as a header', () => {
     const columns = accreditationColumns({ blockCount: 0, assessmentCodes: ['=EVIL'] });
     expect(headerCells(columns)).toContain(`'=EVIL`);

@@ -1,3 +1,5 @@
+import * as labels from '../common/labels';
+import { AssessmentName, CodeFamily, labelOf } from '../common/labels';
 import { CellValue, safeCell } from './spreadsheet-safe';
 
 /**
@@ -7,6 +9,10 @@ import { CellValue, safeCell } from './spreadsheet-safe';
  *
  * Column order is part of the contract with the people who open the files (and any macro or
  * import they keep): append new columns at the end of their group, never reorder or rename.
+ *
+ * Wording: the CSV is the machine export and keeps the API's codes (`peer_support_worker`,
+ * `not_completed`, `ESSAY`); the XLSX is read by people and shows the same cells as labels
+ * (common/labels.ts), with each assessment column headed by its title and code.
  */
 
 /** One enrolment as the export query returns it (aliases in accreditation.query.ts). */
@@ -56,7 +62,12 @@ export interface AccreditationRow {
 export interface ColumnLayout {
   blockCount: number;
   assessmentCodes: readonly string[];
+  /** The course's assessment titles, for the headers of a labelled export. */
+  assessments?: readonly AssessmentName[];
 }
+
+/** `codes` for the CSV (values as the API gives them), `labels` for the XLSX (words for people). */
+export type Wording = 'codes' | 'labels';
 
 export type CellKind = 'text' | 'number';
 
@@ -66,6 +77,8 @@ export interface ReportColumn {
   /** Spreadsheet column width in characters (XLSX only). */
   width: number;
   value: (row: AccreditationRow) => CellValue;
+  /** The code family of a text column holding codes: a labelled export shows their labels. */
+  codes?: CodeFamily;
 }
 
 const text =
@@ -83,10 +96,22 @@ const LEADING: ReportColumn[] = [
   { header: 'Given name', kind: 'text', width: 16, value: text((r) => r.givenName) },
   { header: 'Family name', kind: 'text', width: 18, value: text((r) => r.familyName) },
   { header: 'Email', kind: 'text', width: 30, value: text((r) => r.email) },
-  { header: 'Profession', kind: 'text', width: 20, value: text((r) => r.profession) },
+  {
+    header: 'Profession',
+    kind: 'text',
+    width: 20,
+    value: text((r) => r.profession),
+    codes: labels.PROFESSIONS,
+  },
   { header: 'Employer', kind: 'text', width: 30, value: text((r) => r.employer) },
-  { header: 'Route', kind: 'text', width: 24, value: text((r) => r.route) },
-  { header: 'Enrolment status', kind: 'text', width: 14, value: text((r) => r.enrolmentStatus) },
+  { header: 'Route', kind: 'text', width: 24, value: text((r) => r.route), codes: labels.ROUTES },
+  {
+    header: 'Enrolment status',
+    kind: 'text',
+    width: 14,
+    value: text((r) => r.enrolmentStatus),
+    codes: labels.ENROLMENT_STATUSES,
+  },
   { header: 'Enrolled on', kind: 'text', width: 12, value: text((r) => r.enrolledOn) },
   { header: 'Ended on', kind: 'text', width: 12, value: text((r) => r.endedOn) },
   { header: 'Sessions eligible', kind: 'number', width: 10, value: num((r) => r.sessionsEligible) },
@@ -114,6 +139,7 @@ const TRAILING: ReportColumn[] = [
     kind: 'text',
     width: 14,
     value: text((r) => r.completionDecision),
+    codes: labels.COMPLETION_OUTCOMES,
   },
   { header: 'Decided on', kind: 'text', width: 12, value: text((r) => r.decidedOn) },
   {
@@ -133,12 +159,19 @@ const TRAILING: ReportColumn[] = [
     kind: 'text',
     width: 12,
     value: text((r) => r.certificateStatus),
+    codes: labels.CERTIFICATE_STATUSES,
   },
   { header: 'Awarding body', kind: 'text', width: 30, value: text((r) => r.awardingBody) },
   { header: 'Award title', kind: 'text', width: 40, value: text((r) => r.awardTitle) },
   { header: 'Award level', kind: 'number', width: 8, value: num((r) => r.awardLevel) },
   { header: 'Award credits', kind: 'number', width: 8, value: num((r) => r.awardCredits) },
-  { header: 'Award result', kind: 'text', width: 12, value: text((r) => r.awardResult) },
+  {
+    header: 'Award result',
+    kind: 'text',
+    width: 12,
+    value: text((r) => r.awardResult),
+    codes: labels.AWARD_RESULTS,
+  },
   {
     header: 'Award conferred on',
     kind: 'text',
@@ -154,21 +187,45 @@ export const blockHeader = (n: number) => `Block ${n} %`;
  * The columns of one export: the fixed leading columns, one 'Block n %' per block (the largest
  * block count among the exported cohorts; cohorts with fewer blocks leave the rest empty), one
  * column per assessment code of the course headed by the code, then the fixed trailing columns.
+ * With `labels` wording, code cells show their labels and an assessment column is headed
+ * "<title> (<code>)"; the column order and the other headers are the same.
  */
-export function accreditationColumns(layout: ColumnLayout): ReportColumn[] {
+export function accreditationColumns(
+  layout: ColumnLayout,
+  wording: Wording = 'codes',
+): ReportColumn[] {
   const blocks: ReportColumn[] = Array.from({ length: layout.blockCount }, (_, i) => ({
     header: blockHeader(i + 1),
     kind: 'number',
     width: 10,
     value: (r) => r.blockPercents[i] ?? null,
   }));
-  const assessments: ReportColumn[] = layout.assessmentCodes.map((code) => ({
-    header: code,
-    kind: 'text',
-    width: Math.max(8, code.length + 2),
-    value: (r) => r.assessments[code] ?? null,
-  }));
-  return [...LEADING, ...blocks, ...assessments, ...TRAILING];
+  const assessments: ReportColumn[] = layout.assessmentCodes.map((code) => {
+    const title = layout.assessments?.find((a) => a.code === code)?.title;
+    const header = wording === 'labels' && title && title !== code ? `${title} (${code})` : code;
+    return {
+      header,
+      kind: 'text',
+      width: Math.max(8, header.length + 2),
+      value: (r) => r.assessments[code] ?? null,
+      codes: labels.ASSESSMENT_OUTCOMES,
+    };
+  });
+  const columns = [...LEADING, ...blocks, ...assessments, ...TRAILING];
+  return wording === 'codes' ? columns : columns.map(labelled);
+}
+
+/** A column whose codes read as their labels (any other value is shown as it is). */
+function labelled(column: ReportColumn): ReportColumn {
+  const family = column.codes;
+  if (!family) return column;
+  return {
+    ...column,
+    value: (row) => {
+      const v = column.value(row);
+      return typeof v === 'string' ? labelOf(family, v) : v;
+    },
+  };
 }
 
 /** The fixed headers, for documentation checks: leading, then trailing. */

@@ -1,6 +1,14 @@
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import { AnnualReturn, AnnualReturnCohort, FIGURE_DEFINITIONS } from './annual-return';
+import {
+  assessmentLabel,
+  ASSESSMENT_OUTCOMES,
+  AWARD_RESULTS,
+  COHORT_STATUSES,
+  labelOf,
+  PROFESSIONS,
+} from '../common/labels';
 import { safeCell } from './spreadsheet-safe';
 
 type Cell = string | number | null;
@@ -8,7 +16,8 @@ type Cell = string | number | null;
 /**
  * The return as a table: one row per figure, one column per cohort. Breakdowns (profession,
  * employer, bands, assessments, university results) take one row per value, the union over the
- * cohorts, so every cohort's column lines up.
+ * cohorts, so every cohort's column lines up. Codes read as their labels (common/labels.ts):
+ * "Intake: Peer support worker", "Reflective essay attempt 1: Passed"; the JSON keeps the codes.
  */
 export function annualReturnTable(r: AnnualReturn): { header: string[]; rows: Cell[][] } {
   const cs = r.cohorts;
@@ -21,12 +30,15 @@ export function annualReturnTable(r: AnnualReturn): { header: string[]; rows: Ce
   const employers = union((c) => c.intakeByEmployer.map((p) => p.employer));
   const attempts = union((c) => c.assessments.map((a) => `${a.code}:${a.attempt}`)).sort();
   const rows: Cell[][] = [
-    row('Status', (c) => c.status),
+    row('Status', (c) => labelOf(COHORT_STATUSES, c.status)),
     row('Start date', (c) => c.startDate),
     row('End date', (c) => c.endDate),
     row('Intake', (c) => c.intake),
     ...professions.map((p) =>
-      row(`Intake: ${p}`, (c) => c.intakeByProfession.find((x) => x.profession === p)?.count ?? 0),
+      row(
+        `Intake: ${labelOf(PROFESSIONS, p)}`,
+        (c) => c.intakeByProfession.find((x) => x.profession === p)?.count ?? 0,
+      ),
     ),
     row('Peer support workers in the intake', (c) => c.peerSupportWorkers),
     ...employers.map((e) =>
@@ -60,7 +72,10 @@ export function annualReturnTable(r: AnnualReturn): { header: string[]; rows: Ce
       const find = (c: AnnualReturnCohort) =>
         c.assessments.find((a) => a.code === code && a.attempt === Number(attempt));
       return (['pass', 'refer', 'fail'] as const).map((o) =>
-        row(`${code} attempt ${attempt}: ${o}`, (c) => find(c)?.[o] ?? 0),
+        row(
+          `${assessmentLabel(code, r.assessments)} attempt ${attempt}: ${labelOf(ASSESSMENT_OUTCOMES, o)}`,
+          (c) => find(c)?.[o] ?? 0,
+        ),
       );
     }),
     row('Certificates issued', (c) => c.certificates.issued),
@@ -68,7 +83,7 @@ export function annualReturnTable(r: AnnualReturn): { header: string[]; rows: Ce
     row('Certificates revoked', (c) => c.certificates.revoked),
     ...(['pass', 'merit', 'distinction', 'fail', 'pending', 'notRecorded'] as const).map((k) =>
       row(
-        `University result: ${k === 'notRecorded' ? 'not recorded' : k}`,
+        `University result: ${k === 'notRecorded' ? 'not recorded' : labelOf(AWARD_RESULTS, k)}`,
         (c) => c.universityResults[k],
       ),
     ),

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { NotFoundError } from '../common/errors';
+import type { AssessmentDefinition } from '../courses/course.entity';
 import type { AccreditationRow } from './accreditation-columns';
 import { accreditationExportQuery } from './accreditation.query';
 import { AnnualReturn, AnnualReturnCohortInput, annualReturnCohort } from './annual-return';
@@ -39,8 +40,9 @@ export class AnnualReturnService {
       accreditation_level: string;
       contact: number;
       independent: number;
+      assessments: AssessmentDefinition[] | null;
     }> = await this.dataSource.query(
-      `SELECT id, code, title, accreditation_body, accreditation_level,
+      `SELECT id, code, title, accreditation_body, accreditation_level, assessments,
               targets_contact_hours AS contact, targets_independent_hours AS independent
          FROM courses WHERE id = $1`,
       [courseId],
@@ -104,6 +106,7 @@ export class AnnualReturnService {
       year,
       asOf: asOf.toISOString(),
       targets: { contactHours: course.contact, independentHours: course.independent },
+      assessments: (course.assessments ?? []).map((a) => ({ code: a.code, title: a.title })),
       cohorts: cohorts.map((c) => {
         const cert = certificates.find((x) => x.cohort_id === c.cohortId);
         return annualReturnCohort(

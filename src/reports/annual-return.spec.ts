@@ -1,5 +1,6 @@
 import type { AccreditationRow } from './accreditation-columns';
 import { annualReturnCohort, AnnualReturnCohortInput } from './annual-return';
+import { annualReturnTable } from './annual-return-writers';
 
 const input: AnnualReturnCohortInput = {
   cohortId: 'c3',
@@ -134,5 +135,44 @@ describe('annualReturnCohort', () => {
     );
     expect(r.completionRate).toBeNull();
     expect(r.attendance).toMatchObject({ measured: 0, meanPercent: null });
+  });
+});
+
+describe('annualReturnTable', () => {
+  it('words the figures with labels: professions, outcomes by assessment title, status, results', () => {
+    const cohort = annualReturnCohort(
+      {
+        ...input,
+        assessmentResults: [
+          { code: 'ESSAY', attempt: 1, outcome: 'refer', count: 1 },
+          { code: 'VIVA', attempt: 1, outcome: 'pass', count: 1 },
+        ],
+      },
+      [row({ profession: 'peer_support_worker', awardResult: 'merit' }), row({})],
+      120,
+    );
+    const { rows } = annualReturnTable({
+      courseId: 'c',
+      courseCode: 'POD',
+      courseTitle: 'Peer-supported Open Dialogue',
+      accreditationBody: 'AFT',
+      accreditationLevel: 'Foundation',
+      year: 2017,
+      asOf: '2026-11-30T10:00:00.000Z',
+      targets: { contactHours: 120, independentHours: 120 },
+      assessments: [{ code: 'ESSAY', title: 'Reflective essay' }],
+      cohorts: [cohort],
+    });
+    const figures = new Map(rows.map(([label, value]) => [label, value]));
+    expect(figures.get('Status')).toBe('Completed');
+    expect(figures.get('Intake: Peer support worker')).toBe(1);
+    expect(figures.get('Intake: Nurse')).toBe(1);
+    expect(figures.get('Reflective essay attempt 1: Referred')).toBe(1);
+    expect(figures.get('Reflective essay attempt 1: Passed')).toBe(0);
+    // An assessment the course no longer defines keeps its code.
+    expect(figures.get('VIVA attempt 1: Passed')).toBe(1);
+    expect(figures.get('University result: Merit')).toBe(1);
+    expect(figures.get('University result: not recorded')).toBe(1);
+    expect([...figures.keys()].join('\n')).not.toMatch(/peer_support_worker|: pass$|: refer$/m);
   });
 });

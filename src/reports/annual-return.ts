@@ -77,6 +77,8 @@ export interface AnnualReturn {
   year: number;
   asOf: string;
   targets: { contactHours: number; independentHours: number };
+  /** The course's assessments, whose titles label the assessment rows of the XLSX and PDF. */
+  assessments: Array<{ code: string; title: string }>;
   cohorts: AnnualReturnCohort[];
 }
 

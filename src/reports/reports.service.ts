@@ -44,6 +44,7 @@ interface ExportScope {
   cohortIds: string[];
   blockCount: number;
   assessmentCodes: string[];
+  assessments: AssessmentDefinition[];
 }
 
 /** Rows fetched per cursor round trip: large enough to amortise, small enough to keep memory flat. */
@@ -80,7 +81,7 @@ export class ReportsService {
       after: { report: 'accreditation', format },
     });
 
-    const columns = accreditationColumns(scope);
+    const columns = accreditationColumns(scope, format === 'xlsx' ? 'labels' : 'codes');
     const { sql, params } = accreditationExportQuery(scope.cohortIds);
     const client = await this.pool().connect();
     let handedOver = false;
@@ -262,6 +263,7 @@ export class ReportsService {
       cohortIds: found.cohort_ids,
       blockCount: found.block_count,
       assessmentCodes: (found.assessments ?? []).map((a) => a.code),
+      assessments: found.assessments ?? [],
     };
   }
 

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../common/errors';
-import { normaliseProfession, parseStudentCsv } from './student-csv';
+import { parseProfession, parseStudentCsv } from './student-csv';
 
 const PROFESSIONS = ['nurse', 'psychiatrist', 'peer_support_worker', 'other'];
 const HEADER = 'givenName,familyName,email,profession,employer,registrationNumber';
@@ -69,7 +69,7 @@ describe('parseStudentCsv', () => {
         {
           line: 2,
           message:
-            'profession: "astronaut" is not one of nurse, psychiatrist, peer_support_worker, other',
+            'profession: "astronaut" is not one of Nurse, Psychiatrist, Peer support worker, Other',
         },
       ],
     ],
@@ -102,7 +102,7 @@ describe('parseStudentCsv', () => {
         {
           line: 2,
           message:
-            'profession: "astronaut" is not one of nurse, psychiatrist, peer_support_worker, other',
+            'profession: "astronaut" is not one of Nurse, Psychiatrist, Peer support worker, Other',
         },
       ],
     ],
@@ -158,13 +158,16 @@ describe('parseStudentCsv', () => {
   });
 });
 
-describe('normaliseProfession', () => {
+describe('parseProfession', () => {
   it.each([
-    ['Peer support worker', 'peer_support_worker'],
-    ['peer-support-worker', 'peer_support_worker'],
-    [' NURSE ', 'nurse'],
-    ['social_worker', 'social_worker'],
-  ])('%s -> %s', (input, expected) => {
-    expect(normaliseProfession(input)).toBe(expected);
+    ['Peer support worker', undefined, 'peer_support_worker'],
+    ['peer-support-worker', undefined, 'peer_support_worker'],
+    [' NURSE ', undefined, 'nurse'],
+    ['social_worker', undefined, 'social_worker'],
+    ['Occupational Therapist', undefined, 'occupational_therapist'],
+    ['Social worker', ['nurse'], null],
+    ['astronaut', undefined, null],
+  ])('%j (of %j) -> %j', (input, allowed, expected) => {
+    expect(parseProfession(input, allowed)).toBe(expected);
   });
 });

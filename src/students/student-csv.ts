@@ -8,6 +8,7 @@
 import { isEmail } from 'class-validator';
 import { parse } from 'csv-parse/sync';
 import { InvalidInputError } from '../common/errors';
+import { acceptedLabels, parseCode, PROFESSIONS } from '../common/labels';
 
 export const CSV_COLUMNS = [
   'givenName',
@@ -76,14 +77,13 @@ interface RawRecord {
 }
 
 /**
- * "Peer support worker", "peer-support-worker" and "PEER_SUPPORT_WORKER" all mean
- * `peer_support_worker`: spreadsheets rarely hold the API's spelling.
+ * The profession code a cell means: the code or its label, in any case, with spaces, hyphens or
+ * underscores ("Peer support worker", "peer-support-worker", "PEER_SUPPORT_WORKER" all mean
+ * `peer_support_worker`), since spreadsheets rarely hold the API's spelling. Null for anything
+ * else, or a profession outside `allowed`.
  */
-export function normaliseProfession(value: string): string {
-  return value
-    .trim()
-    .toLowerCase()
-    .replace(/[\s-]+/g, '_');
+export function parseProfession(value: string, allowed?: readonly string[]): string | null {
+  return parseCode(PROFESSIONS, value, allowed);
 }
 
 /**
@@ -151,7 +151,6 @@ export function parseStudentCsv(
     );
   }
 
-  const professions = new Set(options.professions);
   const firstLineOfEmail = new Map<string, number>();
   const rows: StudentCsvRow[] = [];
   for (const record of data) {
@@ -186,11 +185,12 @@ export function parseStudentCsv(
     } else if (email.endsWith(`@${ERASED_DOMAIN}`)) {
       problem('email', `addresses at ${ERASED_DOMAIN} are reserved for erased records`);
     }
-    const profession = normaliseProfession(value('profession'));
-    if (profession !== '' && !professions.has(profession)) {
+    const profession =
+      value('profession') === '' ? '' : parseProfession(value('profession'), options.professions);
+    if (profession === null) {
       problem(
         'profession',
-        `"${value('profession')}" is not one of ${[...professions].join(', ')}`,
+        `"${value('profession')}" is not one of ${acceptedLabels(PROFESSIONS, options.professions)}`,
       );
     }
     if (email !== '') {
@@ -207,7 +207,7 @@ export function parseStudentCsv(
       givenName: value('givenName'),
       familyName: value('familyName'),
       email,
-      profession,
+      profession: profession ?? '',
       employer: value('employer') || null,
       registrationNumber: value('registrationNumber') || null,
     });

@@ -22,7 +22,7 @@ import { DomainError } from '../common/errors';
 import { UuidParam } from '../common/uuid-param';
 import { ImportBody } from '../infrastructure/http/body-parsing';
 import { ImportResult, StudentImportService } from '../students/student-import.service';
-import { PROFESSIONS } from '../students/student.entity';
+import { codesOf, labelOf, PROFESSIONS } from '../common/labels';
 import { CsrfGuard } from './csrf.guard';
 import { ReasonForm } from './dto/reason-form.dto';
 import { StudentImportForm } from './dto/student-import-form.dto';
@@ -32,6 +32,9 @@ import { WebExceptionFilter } from './web-exception.filter';
 import { certificateStatusTag } from './view-helpers';
 
 const CERTIFICATES_PER_PAGE = 50;
+
+/** The professions an import accepts, as the page lists them (the codes work too). */
+const PROFESSION_LABELS = codesOf(PROFESSIONS).map((c) => labelOf(PROFESSIONS, c));
 /** The error summary names the first bad lines; the table below it lists every one. */
 const SUMMARY_LINES = 10;
 
@@ -78,7 +81,7 @@ export class AdminPagesController {
       title: 'Import students',
       form: new StudentImportForm(),
       imported,
-      professions: PROFESSIONS,
+      professions: PROFESSION_LABELS,
     });
   }
 
@@ -120,7 +123,7 @@ export class AdminPagesController {
     return this.pages.render(
       reply,
       'admin/import.njk',
-      { title: 'Import students', form, errors, result, professions: PROFESSIONS },
+      { title: 'Import students', form, errors, result, professions: PROFESSION_LABELS },
       errors.length ? 422 : 200,
     );
   }

@@ -21,16 +21,14 @@ import { formError, FormError, formErrorsFrom, validateForm } from './forms';
 import { PageRenderer } from './page-renderer.service';
 import { weekSessions } from './timetable-form';
 import { WebExceptionFilter } from './web-exception.filter';
+import { sessionKindLabel } from './view-helpers';
+import { COHORT_STATUSES } from '../common/labels';
 
 const EVERYTHING = { limit: 500, offset: 0 };
 
 const STATUS_LABELS: Record<(typeof STATUS_CHOICES)[number], string> = {
   follow: 'Follow the dates (enrolling, running, then completed once evaluated)',
-  planned: 'Planned',
-  enrolling: 'Enrolling',
-  running: 'Running',
-  completed: 'Completed',
-  archived: 'Archived',
+  ...COHORT_STATUSES.labels,
 };
 
 /**
@@ -389,7 +387,7 @@ export class AdminSetupPagesController {
         blockItems: blocks.items.map((b) => ({ value: b.id, text: b.title })),
         kindItems: SESSION_KINDS.map((k) => ({
           value: k,
-          text: k.charAt(0).toUpperCase() + k.slice(1).replace(/_/g, ' '),
+          text: sessionKindLabel(k),
         })),
         notice: extra.notice ?? null,
         errors: extra.errors ?? [],

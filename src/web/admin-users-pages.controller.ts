@@ -23,6 +23,7 @@ import { EditUserForm, InviteStaffForm, UserSearchQuery } from './dto/user-forms
 import { FormError, formErrorsFrom, validateForm } from './forms';
 import { PageRenderer } from './page-renderer.service';
 import { WebExceptionFilter } from './web-exception.filter';
+import { ROLES } from '../common/labels';
 
 const USERS_PER_PAGE = 100;
 const ALL_COHORTS = { limit: 500, offset: 0 };
@@ -38,11 +39,7 @@ type UserAction = keyof typeof USER_ACTIONS;
 const isUserAction = (v: unknown): v is UserAction =>
   typeof v === 'string' && Object.hasOwn(USER_ACTIONS, v);
 
-export const ROLE_LABELS: Record<UserView['role'], string> = {
-  admin: 'Administrator',
-  tutor: 'Tutor',
-  student: 'Student',
-};
+export const ROLE_LABELS: Readonly<Record<UserView['role'], string>> = ROLES.labels;
 
 /**
  * The administrator's users pages: list and search logins, invite staff, change a staff

@@ -1,4 +1,5 @@
 import {
+  apologyStatusTag,
   assessmentOutcomeTag,
   attendanceLabel,
   certificateStatusTag,
@@ -10,6 +11,7 @@ import {
   formatPercent,
   formatTime,
   routeLabel,
+  VIEW_FILTERS,
 } from './view-helpers';
 
 describe('formatDate', () => {
@@ -124,5 +126,39 @@ describe('labels and tags', () => {
     [null, 'Not marked yet'],
   ])('assessment %s -> %s', (outcome, text) => {
     expect(assessmentOutcomeTag(outcome).text).toBe(text);
+  });
+});
+
+describe('one filter per code family, worded by common/labels.ts', () => {
+  it.each([
+    ['professionLabel', 'peer_support_worker', 'Peer support worker'],
+    ['ruleLabel', 'min_block_attendance_percent', 'Minimum attendance in every block'],
+    ['studyKindLabel', 'reflective_writing', 'Reflective writing'],
+    ['studyStatusLabel', 'submitted', 'Waiting for review'],
+    ['apologyStatusLabel', 'pending', 'Waiting for a decision'],
+    ['awardResultLabel', 'distinction', 'Distinction'],
+    ['roleLabel', 'admin', 'Administrator'],
+    ['sessionKindLabel', 'peer_group', 'Peer group'],
+    ['decisionLabel', 'not_completed', 'Not completed'],
+    ['outcomeLabel', 'refer', 'Referred'],
+    ['enrolmentStatusLabel', 'waitlisted', 'On waiting list'],
+    ['cohortStatusLabel', 'archived', 'Archived'],
+    ['certificateStatusLabel', 'superseded', 'Superseded'],
+    ['professionLabel', 'astronaut', 'astronaut'],
+    ['professionLabel', null, ''],
+  ] as const)('%s(%j) -> %j', (filter, code, label) => {
+    expect(VIEW_FILTERS[filter](code)).toBe(label);
+  });
+
+  it('colours an apology by its status', () => {
+    expect(apologyStatusTag('approved')).toEqual({
+      text: 'Approved',
+      classes: 'nhsuk-tag--green',
+    });
+    expect(apologyStatusTag('declined')).toEqual({ text: 'Declined', classes: 'nhsuk-tag--red' });
+    expect(apologyStatusTag('pending')).toEqual({
+      text: 'Waiting for a decision',
+      classes: 'nhsuk-tag--grey',
+    });
   });
 });

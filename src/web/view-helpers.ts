@@ -1,6 +1,11 @@
 import { DateTime } from 'luxon';
 import type { CohortStatus } from '../cohorts/cohort.entity';
 import type { EnrolmentStatus } from '../enrolments/enrolment.entity';
+import type { AssessmentOutcome } from '../assessments/assessment-result.entity';
+import type { AbsenceRequestStatus } from '../attendance/absence-request.entity';
+import type { CertificateStatus } from '../certificates/certificate.entity';
+import * as labels from '../common/labels';
+import { CodeFamily, labelOf } from '../common/labels';
 
 /**
  * Wording and formats shared by every page, registered as Nunjucks filters (see
@@ -62,76 +67,113 @@ export interface TagParams {
   classes?: string;
 }
 
-const ENROLMENT_STATUS: Record<EnrolmentStatus, TagParams> = {
-  waitlisted: { text: 'On waiting list', classes: 'nhsuk-tag--yellow' },
-  enrolled: { text: 'Enrolled', classes: 'nhsuk-tag--blue' },
-  deferred: { text: 'Deferred', classes: 'nhsuk-tag--grey' },
-  withdrawn: { text: 'Withdrawn', classes: 'nhsuk-tag--grey' },
-  transferred: { text: 'Transferred', classes: 'nhsuk-tag--grey' },
-  completed: { text: 'Completed', classes: 'nhsuk-tag--green' },
-  not_completed: { text: 'Not completed', classes: 'nhsuk-tag--red' },
+/** The tag colour of each code; the words come from common/labels.ts. */
+const ENROLMENT_STATUS_COLOURS: Record<EnrolmentStatus, string> = {
+  waitlisted: 'nhsuk-tag--yellow',
+  enrolled: 'nhsuk-tag--blue',
+  deferred: 'nhsuk-tag--grey',
+  withdrawn: 'nhsuk-tag--grey',
+  transferred: 'nhsuk-tag--grey',
+  completed: 'nhsuk-tag--green',
+  not_completed: 'nhsuk-tag--red',
 };
 
-const COHORT_STATUS: Record<CohortStatus, TagParams> = {
-  planned: { text: 'Planned', classes: 'nhsuk-tag--grey' },
-  enrolling: { text: 'Enrolling', classes: 'nhsuk-tag--yellow' },
-  running: { text: 'Running', classes: 'nhsuk-tag--blue' },
-  completed: { text: 'Completed', classes: 'nhsuk-tag--green' },
-  archived: { text: 'Archived', classes: 'nhsuk-tag--white' },
+const COHORT_STATUS_COLOURS: Record<CohortStatus, string> = {
+  planned: 'nhsuk-tag--grey',
+  enrolling: 'nhsuk-tag--yellow',
+  running: 'nhsuk-tag--blue',
+  completed: 'nhsuk-tag--green',
+  archived: 'nhsuk-tag--white',
 };
 
-const ATTENDANCE_STATUS: Record<string, string> = {
-  present: 'Present',
-  late: 'Late',
-  left_early: 'Left early',
-  excused: 'Excused',
-  absent: 'Absent',
+const CERTIFICATE_STATUS_COLOURS: Record<CertificateStatus, string> = {
+  issued: 'nhsuk-tag--green',
+  revoked: 'nhsuk-tag--red',
+  superseded: 'nhsuk-tag--grey',
 };
 
-const CERTIFICATE_STATUS: Record<string, TagParams> = {
-  issued: { text: 'Issued', classes: 'nhsuk-tag--green' },
-  revoked: { text: 'Revoked', classes: 'nhsuk-tag--red' },
-  superseded: { text: 'Superseded', classes: 'nhsuk-tag--grey' },
+const ASSESSMENT_OUTCOME_COLOURS: Record<AssessmentOutcome, string> = {
+  pass: 'nhsuk-tag--green',
+  refer: 'nhsuk-tag--yellow',
+  fail: 'nhsuk-tag--red',
 };
 
-const ASSESSMENT_OUTCOME: Record<string, TagParams> = {
-  pass: { text: 'Passed', classes: 'nhsuk-tag--green' },
-  refer: { text: 'Referred', classes: 'nhsuk-tag--yellow' },
-  fail: { text: 'Failed', classes: 'nhsuk-tag--red' },
+const ABSENCE_REQUEST_COLOURS: Record<AbsenceRequestStatus, string> = {
+  pending: 'nhsuk-tag--grey',
+  approved: 'nhsuk-tag--green',
+  declined: 'nhsuk-tag--red',
 };
 
-const ROUTES: Record<string, string> = {
-  graduate_certificate: 'Graduate certificate (level 6)',
-  postgraduate_certificate: 'Postgraduate certificate (level 7)',
-};
+/** Tag params for a code of `family` coloured by `colours`; an unknown value is shown as it is. */
+function tagOf<C extends string>(
+  family: CodeFamily<C>,
+  colours: Record<C, string>,
+  code: string,
+): TagParams {
+  return Object.hasOwn(colours, code)
+    ? { text: labelOf(family, code), classes: colours[code as C] }
+    : { text: code };
+}
 
 /** Params for the nhsuk `tag` macro; an unknown value is shown as it is. */
 export function enrolmentStatusTag(status: string): TagParams {
-  return ENROLMENT_STATUS[status as EnrolmentStatus] ?? { text: status };
+  return tagOf(labels.ENROLMENT_STATUSES, ENROLMENT_STATUS_COLOURS, status);
 }
 
 export function cohortStatusTag(status: string): TagParams {
-  return COHORT_STATUS[status as CohortStatus] ?? { text: status };
+  return tagOf(labels.COHORT_STATUSES, COHORT_STATUS_COLOURS, status);
 }
 
 export function routeLabel(route: string): string {
-  return ROUTES[route] ?? route;
+  return labelOf(labels.ROUTES, route);
 }
 
 /** "Left early"; an unknown value is shown as it is. */
 export function attendanceLabel(status: string): string {
-  return ATTENDANCE_STATUS[status] ?? status;
+  return labelOf(labels.ATTENDANCE_STATUSES, status);
 }
 
 export function certificateStatusTag(status: string): TagParams {
-  return CERTIFICATE_STATUS[status] ?? { text: status };
+  return tagOf(labels.CERTIFICATE_STATUSES, CERTIFICATE_STATUS_COLOURS, status);
 }
 
 /** An assessment's latest outcome; none yet reads "Not marked yet". */
 export function assessmentOutcomeTag(outcome: string | null | undefined): TagParams {
   if (!outcome) return { text: 'Not marked yet', classes: 'nhsuk-tag--white' };
-  return ASSESSMENT_OUTCOME[outcome] ?? { text: outcome };
+  return tagOf(labels.ASSESSMENT_OUTCOMES, ASSESSMENT_OUTCOME_COLOURS, outcome);
 }
+
+/** An apology for absence: waiting for a decision, approved or declined. */
+export function apologyStatusTag(status: string): TagParams {
+  return tagOf(labels.ABSENCE_REQUEST_STATUSES, ABSENCE_REQUEST_COLOURS, status);
+}
+
+/** Plain labels, one filter per code family (an unknown value is shown as it is). */
+export const professionLabel = (code: string | null | undefined) =>
+  labelOf(labels.PROFESSIONS, code);
+export const enrolmentStatusLabel = (code: string | null | undefined) =>
+  labelOf(labels.ENROLMENT_STATUSES, code);
+export const cohortStatusLabel = (code: string | null | undefined) =>
+  labelOf(labels.COHORT_STATUSES, code);
+export const certificateStatusLabel = (code: string | null | undefined) =>
+  labelOf(labels.CERTIFICATE_STATUSES, code);
+export const outcomeLabel = (code: string | null | undefined) =>
+  labelOf(labels.ASSESSMENT_OUTCOMES, code);
+export const decisionLabel = (code: string | null | undefined) =>
+  labelOf(labels.COMPLETION_OUTCOMES, code);
+export const ruleLabel = (code: string | null | undefined) =>
+  labelOf(labels.COMPLETION_RULE_TYPES, code);
+export const studyKindLabel = (code: string | null | undefined) =>
+  labelOf(labels.STUDY_KINDS, code);
+export const studyStatusLabel = (code: string | null | undefined) =>
+  labelOf(labels.STUDY_ENTRY_STATUSES, code);
+export const apologyStatusLabel = (code: string | null | undefined) =>
+  labelOf(labels.ABSENCE_REQUEST_STATUSES, code);
+export const awardResultLabel = (code: string | null | undefined) =>
+  labelOf(labels.AWARD_RESULTS, code);
+export const roleLabel = (code: string | null | undefined) => labelOf(labels.ROLES, code);
+export const sessionKindLabel = (code: string | null | undefined) =>
+  labelOf(labels.SESSION_KINDS, code);
 
 /** The filters every template can use, by name. */
 export const VIEW_FILTERS = {
@@ -147,4 +189,18 @@ export const VIEW_FILTERS = {
   certificateStatusTag,
   assessmentOutcomeTag,
   formatHours,
+  apologyStatusTag,
+  professionLabel,
+  enrolmentStatusLabel,
+  cohortStatusLabel,
+  certificateStatusLabel,
+  outcomeLabel,
+  decisionLabel,
+  ruleLabel,
+  studyKindLabel,
+  studyStatusLabel,
+  apologyStatusLabel,
+  awardResultLabel,
+  roleLabel,
+  sessionKindLabel,
 };

@@ -179,6 +179,7 @@ describe('accreditation pages in a browser', () => {
     const table = (await page.locator('table').innerText()).replace(/\s+/g, ' ');
     expect(table).toContain('Cohort 999');
     expect(table).toMatch(/Intake 1/);
+    expect(table).toMatch(/Intake: Nurse 1/);
     await expectAccessible(page, 'annual return');
     await screenshot(page, 'admin-annual-return');
     for (const [name, filename] of [

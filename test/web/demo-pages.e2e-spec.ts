@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/infrastructure/database/database-options';
+import { CODE_FAMILIES, CodeFamily, codesOf } from '../../src/common/labels';
 import { DEMO_LOGINS, seedDemo } from '../../src/seed/seed';
 import {
   clickAndWait,
@@ -65,6 +66,17 @@ describe('pages with the demo data', () => {
     await c.end();
   });
 
+  /** Every API code of more than one word (`peer_support_worker`, `not_completed`…). */
+  const CODE = new RegExp(
+    `\\b(${[...new Set((Object.values(CODE_FAMILIES) as CodeFamily[]).flatMap((f) => codesOf(f)))]
+      .filter((c) => c.includes('_'))
+      .join('|')})\\b`,
+  );
+  /** People read labels: no code shows through on the page. */
+  async function expectNoCodes(page: Page): Promise<void> {
+    expect(await page.locator('main').innerText()).not.toMatch(CODE);
+  }
+
   /** The page as the README shows it: the viewport, or the whole page. */
   async function readmeScreenshot(page: Page, file: string, fullPage: boolean): Promise<void> {
     if (process.env.README_SCREENSHOTS !== '1') return;
@@ -79,6 +91,7 @@ describe('pages with the demo data', () => {
     const main = await page.locator('main').innerText();
     expect(main).toContain('Cohort 5');
     expect(main).toMatch(/Attendance\s+\d+(\.\d)?%/);
+    await expectNoCodes(page);
     await expectAccessible(page, 'demo student progress');
     expectNoPageProblems(page);
     await screenshot(page, 'demo-student-progress');
@@ -101,6 +114,7 @@ describe('pages with the demo data', () => {
     await expect(page.locator('main').innerText()).resolves.toMatch(
       /Last saved by Dr Owen Pritchard/,
     );
+    await expectNoCodes(page);
     await expectAccessible(page, 'demo register');
     expectNoPageProblems(page);
     await screenshot(page, 'demo-tutor-register');
@@ -116,6 +130,7 @@ describe('pages with the demo data', () => {
     await expectAccessible(page, 'demo admin overview');
     await screenshot(page, 'demo-admin-cohorts');
     await clickAndWait(page, page.getByRole('link', { name: /Cohort 5/ }));
+    await expectNoCodes(page);
     await expectAccessible(page, 'demo cohort 5 admin page');
     expectNoPageProblems(page);
     await screenshot(page, 'demo-admin-cohort');
