@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import { NotificationsQueue } from '../notifications/notifications.queue';
 import { AbsenceRequestsController } from './absence-requests.controller';
 import { AbsenceRequestsService } from './absence-requests.service';
@@ -16,7 +17,7 @@ import { CheckInService } from './check-in.service';
     AbsenceRequestsController,
     RegisterExportsController,
   ],
-  providers: [AttendanceService, CheckInService, AbsenceRequestsService, NotificationsQueue],
-  exports: [AttendanceService, CheckInService, AbsenceRequestsService],
+  providers: [AttendanceService, CheckInService, AbsenceRequestsService, NotificationsQueue, Clock],
+  exports: [AttendanceService, CheckInService, AbsenceRequestsService, Clock],
 })
 export class AttendanceModule {}
