@@ -259,7 +259,7 @@ describe('the course year from the web: done when', () => {
       tutorPage.waitForEvent('download'),
       tutorPage.getByRole('link', { name: 'Print the sign-in sheet (PDF)' }).click(),
     ]);
-    const pdf = readFileSync((await download.path()) as string);
+    const pdf = readFileSync(await download.path());
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const sheet = await pdfText(pdf);
     for (const p of people) expect(sheet).toContain(p.given);
