@@ -146,6 +146,9 @@ export class BlocksService {
     try {
       await this.dataSource.transaction(async (em) => {
         const current = await lockBlock(em, cohortId, blockId);
+        // A register save locks its session the same way: one saved before this lock is counted
+        // below, one started after it waits until the block is gone.
+        await em.query(`SELECT id FROM sessions WHERE block_id = $1 FOR NO KEY UPDATE`, [blockId]);
         const [counts]: Array<{ sessions: number; marked: number }> = await em.query(
           `SELECT count(*)::int AS sessions,
                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM attendance_records ar

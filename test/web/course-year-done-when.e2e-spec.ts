@@ -263,6 +263,7 @@ describe('the course year from the web: done when', () => {
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const sheet = await pdfText(pdf);
     for (const p of people) expect(sheet).toContain(p.given);
+    expect(sheet).toContain(family);
     expect(sheet).toContain('Signature');
 
     // An essay outcome on the marking page.
