@@ -160,9 +160,7 @@ export class ProgressService {
    * For the cohort summary: mean attendance % of the seated enrolments with anything measured
    * (mean of exact ratios, rounded once) and how many are at risk.
    */
-  async cohortAggregate(
-    cohortId: string,
-  ): Promise<{ meanAttendancePercent: number | null; atRisk: number; seated: number }> {
+  async cohortAggregate(cohortId: string): Promise<CohortAggregate> {
     return (
       (await this.cohortAggregates([cohortId])).get(cohortId) ?? {
         meanAttendancePercent: null,
@@ -173,15 +171,8 @@ export class ProgressService {
   }
 
   /** `cohortAggregate` for several cohorts from one progress read (the dashboards' counts). */
-  async cohortAggregates(
-    cohortIds: readonly string[],
-  ): Promise<
-    Map<string, { meanAttendancePercent: number | null; atRisk: number; seated: number }>
-  > {
-    const out = new Map<
-      string,
-      { meanAttendancePercent: number | null; atRisk: number; seated: number }
-    >();
+  async cohortAggregates(cohortIds: readonly string[]): Promise<Map<string, CohortAggregate>> {
+    const out = new Map<string, CohortAggregate>();
     if (cohortIds.length === 0) return out;
     const records = await this.load({ cohortIds, statuses: SEATED_STATUSES });
     const byCohort = new Map<string, ProgressRecord[]>();
