@@ -1,6 +1,7 @@
 import { cohortActors, CohortActors, enrol } from './helpers/cohorts-factories';
 import { makeCohort, makeCourse, makeStudent } from './helpers/factories';
 import { bearer, createTestApp, TestApp } from './helpers/test-app';
+import { errorSummary, HTML, pageText, signedInAgent } from './helpers/web-factories';
 
 jest.setTimeout(60_000);
 
@@ -237,5 +238,56 @@ describe('teaching blocks: edit and delete', () => {
       [id],
     );
     expect(n).toBe(2);
+  });
+
+  it("the timetable page's delete confirmation asks what happens to the sessions, and says why a block with registers stays", async () => {
+    const { agent, post } = await signedInAgent(t, who.admin.email);
+    const id = await addBlock('Residential week 9', '2028-05-08', '2028-05-12');
+    const session = await addSession(id, '2028-05-09');
+    const path = `/admin/cohorts/${cohort.id}/blocks/${id}/delete`;
+    const confirm = await agent.get(path).set('Accept', HTML).expect(200);
+    expect(pageText(confirm.text)).toContain('What happens to its 1 session?');
+
+    const unanswered = await post(path, {});
+    expect(unanswered.status).toBe(422);
+    expect(errorSummary(unanswered.text)).toEqual([
+      '#sessions Select what happens to the sessions of the block',
+    ]);
+    const kept = await post(path, { sessions: 'keep' });
+    expect(kept.status).toBe(303);
+    expect(kept.headers.location).toBe(
+      `/admin/cohorts/${cohort.id}/timetable?notice=block-deleted`,
+    );
+    const [row] = await t.db.query('SELECT block_id FROM sessions WHERE id = $1', [session]);
+    expect(row).toEqual({ block_id: null });
+
+    // A block with a register: the page says why, offers no button, and a POST is refused.
+    const marked = await addBlock('Residential week 10', '2028-06-05', '2028-06-09');
+    const markedSession = await addSession(marked, '2028-06-05');
+    const student = await makeStudent(t.db);
+    const enrolment = await enrol(t.db, student.id, cohort);
+    await t
+      .http()
+      .put(`/api/v1/sessions/${markedSession}/attendance`)
+      .set(bearer(who.admin))
+      .send({ records: [{ enrolmentId: enrolment.id, status: 'absent' }] })
+      .expect(200);
+    const markedPath = `/admin/cohorts/${cohort.id}/blocks/${marked}/delete`;
+    const refusal = await agent.get(markedPath).set('Accept', HTML).expect(200);
+    expect(pageText(refusal.text)).toContain('1 of its sessions has a register');
+    expect(refusal.text).not.toContain(`action="${markedPath}"`);
+    expect(confirm.text).toContain(`action="${path}"`);
+    const timetable = await agent
+      .get(`/admin/cohorts/${cohort.id}/timetable`)
+      .set('Accept', HTML)
+      .expect(200);
+    expect(timetable.text).toContain(`/blocks/${marked}/edit`);
+    expect(timetable.text).not.toContain(markedPath);
+    const refused = await post(markedPath, { sessions: 'delete' });
+    expect(refused.status).toBe(409);
+    expect(errorSummary(refused.text).join()).toContain('has a register');
+    // Only administrators reach these pages.
+    const tutorAgent = await signedInAgent(t, who.tutor.email);
+    expect((await tutorAgent.agent.get(markedPath).set('Accept', HTML)).status).toBe(403);
   });
 });
