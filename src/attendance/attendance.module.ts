@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { AbsenceRequestsController } from './absence-requests.controller';
 import { AbsenceRequestsService } from './absence-requests.service';
@@ -20,7 +21,7 @@ import { CheckInService } from './check-in.service';
     AbsenceRequestsController,
     RegisterExportsController,
   ],
-  providers: [AttendanceService, CheckInService, AbsenceRequestsService],
-  exports: [AttendanceService, CheckInService, AbsenceRequestsService],
+  providers: [AttendanceService, CheckInService, AbsenceRequestsService, Clock],
+  exports: [AttendanceService, CheckInService, AbsenceRequestsService, Clock],
 })
 export class AttendanceModule {}

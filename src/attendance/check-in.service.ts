@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { ScopeService } from '../auth/scope.service';
 import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
 import { NotFoundError, RuleViolationError } from '../common/errors';
 import { SEATED_STATUSES } from '../enrolments/enrolment.entity';
 import { AppConfig } from '../infrastructure/config/app-config';
@@ -54,12 +55,13 @@ export class CheckInService {
     private readonly scope: ScopeService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {
     // A key of its own, derived from the app secret, so codes reveal nothing about sign-in tokens.
     this.key = createHmac('sha256', config.JWT_SECRET).update('pod-check-in-codes').digest('hex');
   }
 
-  async code(actor: Actor, sessionId: string, at = Date.now()): Promise<CheckInCodeView> {
+  async code(actor: Actor, sessionId: string, at = this.clock.now()): Promise<CheckInCodeView> {
     await this.scope.assertSession(actor, sessionId);
     const step = checkInStep(at);
     const code = checkInCode(this.key, sessionId, step);
@@ -72,7 +74,7 @@ export class CheckInService {
   async checkIn(
     actor: Actor,
     input: { code: string; sessionId?: string },
-    at = Date.now(),
+    at = this.clock.now(),
   ): Promise<CheckInResult> {
     // The student's sessions whose window is open around now (or the one named by the QR code).
     const sessions: Array<{

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
@@ -6,6 +6,8 @@ import { PageQuery } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param';
 import { BlocksService } from './blocks.service';
 import { CreateBlockDto } from './dto/create-block.dto';
+import { DeleteBlockQuery } from './dto/delete-block.query';
+import { UpdateBlockDto } from './dto/update-block.dto';
 
 @ApiTags('timetable')
 @Controller('cohorts/:cohortId/blocks')
@@ -15,8 +17,12 @@ export class BlocksController {
   @Roles('admin')
   @Post()
   @ApiOperation({ summary: "Add a teaching block within the cohort's dates" })
-  create(@UuidParam('cohortId') cohortId: string, @Body() dto: CreateBlockDto) {
-    return this.blocks.create(cohortId, dto);
+  create(
+    @CurrentActor() actor: Actor,
+    @UuidParam('cohortId') cohortId: string,
+    @Body() dto: CreateBlockDto,
+  ) {
+    return this.blocks.create(actor, cohortId, dto);
   }
 
   @Roles('admin', 'tutor')
@@ -28,5 +34,37 @@ export class BlocksController {
     @Query() q: PageQuery,
   ) {
     return this.blocks.list(actor, cohortId, q);
+  }
+
+  @Roles('admin')
+  @Patch(':blockId')
+  @ApiOperation({
+    summary:
+      "Rename a block or change its days (within the cohort's; its sessions must still fall on them)",
+  })
+  update(
+    @CurrentActor() actor: Actor,
+    @UuidParam('cohortId') cohortId: string,
+    @UuidParam('blockId') blockId: string,
+    @Body() dto: UpdateBlockDto,
+  ) {
+    return this.blocks.update(actor, cohortId, blockId, dto);
+  }
+
+  @Roles('admin')
+  @Delete(':blockId')
+  @HttpCode(204)
+  @ApiOperation({
+    summary:
+      'Delete a block: 409 when a session of it has a register, or when it has sessions and ' +
+      '`sessions` (delete | keep) does not say what happens to them',
+  })
+  async remove(
+    @CurrentActor() actor: Actor,
+    @UuidParam('cohortId') cohortId: string,
+    @UuidParam('blockId') blockId: string,
+    @Query() q: DeleteBlockQuery,
+  ): Promise<void> {
+    await this.blocks.remove(actor, cohortId, blockId, q.sessions);
   }
 }

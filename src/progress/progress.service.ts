@@ -118,6 +118,29 @@ interface ContextRow extends MeasuresRow {
 
 const hours = (minutes: number) => round1(minutes / 60);
 
+export interface CohortAggregate {
+  meanAttendancePercent: number | null;
+  atRisk: number;
+  seated: number;
+}
+
+/**
+ * Mean attendance % of the seated enrolments with anything measured (mean of exact ratios,
+ * rounded once) and how many are at risk: the one home of the cohort's at-risk count.
+ */
+function cohortAggregateOf(list: readonly ProgressRecord[]): CohortAggregate {
+  const ratios = list.flatMap(({ measures: m }) => {
+    const denominator = m.eligible_minutes - m.excused_minutes;
+    return denominator > 0 ? [(100 * m.attended_minutes) / denominator] : [];
+  });
+  return {
+    meanAttendancePercent:
+      ratios.length > 0 ? round1(ratios.reduce((a, b) => a + b, 0) / ratios.length) : null,
+    atRisk: list.filter((r) => r.view.atRisk).length,
+    seated: list.length,
+  };
+}
+
 /**
  * Progress of enrolments: attendance measures, blocks, assessments, the cohort's completion
  * rules evaluated on today's facts, and the at-risk flag. Whatever the selection (one
@@ -149,9 +172,7 @@ export class ProgressService {
    * For the cohort summary: mean attendance % of the seated enrolments with anything measured
    * (mean of exact ratios, rounded once) and how many are at risk.
    */
-  async cohortAggregate(
-    cohortId: string,
-  ): Promise<{ meanAttendancePercent: number | null; atRisk: number; seated: number }> {
+  async cohortAggregate(cohortId: string): Promise<CohortAggregate> {
     return (
       (await this.cohortAggregates([cohortId])).get(cohortId) ?? {
         meanAttendancePercent: null,
@@ -162,15 +183,8 @@ export class ProgressService {
   }
 
   /** `cohortAggregate` for several cohorts from one progress read (the dashboards' counts). */
-  async cohortAggregates(
-    cohortIds: readonly string[],
-  ): Promise<
-    Map<string, { meanAttendancePercent: number | null; atRisk: number; seated: number }>
-  > {
-    const out = new Map<
-      string,
-      { meanAttendancePercent: number | null; atRisk: number; seated: number }
-    >();
+  async cohortAggregates(cohortIds: readonly string[]): Promise<Map<string, CohortAggregate>> {
+    const out = new Map<string, CohortAggregate>();
     if (cohortIds.length === 0) return out;
     const records = await this.load({ cohortIds, statuses: SEATED_STATUSES });
     const byCohort = new Map<string, ProgressRecord[]>();
@@ -179,19 +193,25 @@ export class ProgressService {
       list.push(r);
       byCohort.set(r.view.cohortId, list);
     }
-    for (const [cohortId, list] of byCohort) {
-      const ratios = list.flatMap(({ measures: m }) => {
-        const denominator = m.eligible_minutes - m.excused_minutes;
-        return denominator > 0 ? [(100 * m.attended_minutes) / denominator] : [];
-      });
-      out.set(cohortId, {
-        meanAttendancePercent:
-          ratios.length > 0 ? round1(ratios.reduce((a, b) => a + b, 0) / ratios.length) : null,
-        atRisk: list.filter((r) => r.view.atRisk).length,
-        seated: list.length,
-      });
-    }
+    for (const [cohortId, list] of byCohort) out.set(cohortId, cohortAggregateOf(list));
     return out;
+  }
+
+  /**
+   * Every seated enrolment's progress and the cohort's aggregate, from one read: a page that
+   * lists who is at risk shows the same count as the API's cohort summary, by the same function.
+   */
+  async forCohortWithAggregate(
+    cohortId: string,
+  ): Promise<{ progress: ProgressView[]; aggregate: CohortAggregate }> {
+    const records = await this.load({ cohortIds: [cohortId], statuses: SEATED_STATUSES });
+    return { progress: records.map((r) => r.view), aggregate: cohortAggregateOf(records) };
+  }
+
+  /** The student's enrolment in one cohort (whatever its status), or null if they hold none. */
+  async forStudentInCohort(studentId: string, cohortId: string): Promise<ProgressView | null> {
+    const views = await this.forStudent(studentId);
+    return views.find((v) => v.cohortId === cohortId) ?? null;
   }
 
   /**

@@ -325,6 +325,34 @@ export class SessionsService {
   }
 
   /**
+   * Deletes every session of a block inside the caller's transaction (the block's deletion),
+   * each audited as a session deletion. The caller checks first that none has a register; one
+   * saved meanwhile makes the foreign key refuse the lot (PG_FOREIGN_KEY_VIOLATION).
+   */
+  async removeAllInBlock(em: EntityManager, actor: Actor, blockId: string): Promise<number> {
+    // A DELETE … RETURNING answers [rows, count] through TypeORM's Postgres driver.
+    const [deleted]: [Array<SessionWrite & { id: string; cohortId: string }>, number] =
+      await em.query(
+        `DELETE FROM sessions s WHERE s.block_id = $1
+       RETURNING s.id, s.cohort_id AS "cohortId", s.block_id AS "blockId", s.title, s.kind,
+                 s.starts_at AS "startsAt", s.ends_at AS "endsAt",
+                 s.contact_minutes AS "contactMinutes", s.location, s.mandatory`,
+        [blockId],
+      );
+    await this.audit.record(
+      em,
+      actor,
+      deleted.map((d) => ({
+        action: 'session.delete',
+        entityType: 'session',
+        entityId: d.id,
+        before: { cohortId: d.cohortId, ...auditView(d) },
+      })),
+    );
+    return deleted.length;
+  }
+
+  /**
    * Calls a session off. It stays in the record (registers already taken are kept) and in
    * calendars as cancelled, stops counting in every measure, and each student holding a seat is
    * told by email through the outbox (one email per student, however often this is called).

@@ -4,8 +4,9 @@ import type { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { AttendanceService } from '../attendance/attendance.service';
-import { BlocksService } from '../cohorts/blocks.service';
+import { BlocksService, BlockView } from '../cohorts/blocks.service';
 import { CohortsService, CohortView } from '../cohorts/cohorts.service';
+import { DomainError } from '../common/errors';
 import { UuidParam } from '../common/uuid-param';
 import { CoursesService } from '../courses/courses.service';
 import { CancelSessionDto } from '../sessions/dto/cancel-session.dto';
@@ -16,7 +17,7 @@ import { groupByBlock } from './cohort-page';
 import { cohortFormErrors, cohortFormFrom, toCohortInput } from './cohort-form';
 import { CsrfGuard } from './csrf.guard';
 import { CohortForm, STATUS_CHOICES } from './dto/cohort-form.dto';
-import { BlockForm, SessionEditForm, WeekForm } from './dto/timetable-forms.dto';
+import { BlockDeleteForm, BlockForm, SessionEditForm, WeekForm } from './dto/timetable-forms.dto';
 import { formError, FormError, formErrorsFrom, validateForm } from './forms';
 import { PageRenderer } from './page-renderer.service';
 import { weekSessions } from './timetable-form';
@@ -144,7 +145,7 @@ export class AdminSetupPagesController {
     const { form, errors } = await validateForm(BlockForm, body);
     if (errors.length === 0) {
       try {
-        await this.blocks.create(id, form);
+        await this.blocks.create(actor, id, form);
         return reply.redirect(`/admin/cohorts/${id}/timetable?notice=block`, 303);
       } catch (error) {
         errors.push(...prefixed(formErrorsFrom(error), 'block'));
@@ -224,6 +225,98 @@ export class AdminSetupPagesController {
   ) {
     await this.cohorts.unassignTutor(actor, id, userId);
     return reply.redirect(`/admin/cohorts/${id}/timetable?notice=tutor-removed`, 303);
+  }
+
+  @Roles('admin')
+  @Get('admin/cohorts/:cohortId/blocks/:blockId/edit')
+  async editBlock(
+    @CurrentActor() actor: Actor,
+    @UuidParam('cohortId') id: string,
+    @UuidParam('blockId') blockId: string,
+    @Res() reply: FastifyReply,
+  ) {
+    const [cohort, block] = await Promise.all([
+      this.cohorts.get(actor, id),
+      this.blocks.find(actor, id, blockId),
+    ]);
+    const form = Object.assign(new BlockForm(), {
+      title: block.title,
+      startDate: block.startDate,
+      endDate: block.endDate,
+    });
+    return this.renderBlockEdit(reply, cohort, block, form, []);
+  }
+
+  @Roles('admin')
+  @Post('admin/cohorts/:cohortId/blocks/:blockId/edit')
+  async saveBlock(
+    @CurrentActor() actor: Actor,
+    @UuidParam('cohortId') id: string,
+    @UuidParam('blockId') blockId: string,
+    @Body() body: unknown,
+    @Res() reply: FastifyReply,
+  ) {
+    const [cohort, block] = await Promise.all([
+      this.cohorts.get(actor, id),
+      this.blocks.find(actor, id, blockId),
+    ]);
+    const { form, errors } = await validateForm(BlockForm, body);
+    if (errors.length === 0) {
+      try {
+        await this.blocks.update(actor, id, blockId, form);
+        return reply.redirect(`/admin/cohorts/${id}/timetable?notice=block-saved`, 303);
+      } catch (error) {
+        errors.push(...formErrorsFrom(error));
+      }
+    }
+    return this.renderBlockEdit(reply, cohort, block, form, errors, 422);
+  }
+
+  @Roles('admin')
+  @Get('admin/cohorts/:cohortId/blocks/:blockId/delete')
+  async confirmDeleteBlock(
+    @CurrentActor() actor: Actor,
+    @UuidParam('cohortId') id: string,
+    @UuidParam('blockId') blockId: string,
+    @Res() reply: FastifyReply,
+  ) {
+    const [cohort, block] = await Promise.all([
+      this.cohorts.get(actor, id),
+      this.blocks.find(actor, id, blockId),
+    ]);
+    return this.renderBlockDelete(reply, cohort, block, new BlockDeleteForm(), []);
+  }
+
+  @Roles('admin')
+  @Post('admin/cohorts/:cohortId/blocks/:blockId/delete')
+  async deleteBlock(
+    @CurrentActor() actor: Actor,
+    @UuidParam('cohortId') id: string,
+    @UuidParam('blockId') blockId: string,
+    @Body() body: unknown,
+    @Res() reply: FastifyReply,
+  ) {
+    const [cohort, block] = await Promise.all([
+      this.cohorts.get(actor, id),
+      this.blocks.find(actor, id, blockId),
+    ]);
+    const { form, errors } = await validateForm(BlockDeleteForm, body);
+    if (errors.length === 0 && block.sessionCount > 0 && form.sessions === '') {
+      errors.push(formError('sessions', 'Select what happens to the sessions of the block'));
+    }
+    let status = 422;
+    if (errors.length === 0) {
+      try {
+        await this.blocks.remove(actor, id, blockId, form.sessions || undefined);
+        return reply.redirect(`/admin/cohorts/${id}/timetable?notice=block-deleted`, 303);
+      } catch (error) {
+        errors.push(...formErrorsFrom(error));
+        if (error instanceof DomainError) status = error.status;
+      }
+    }
+    // A register saved meanwhile: the page shows the block as it is now, with the refusal.
+    const now = await this.blocks.find(actor, id, blockId);
+    return this.renderBlockDelete(reply, cohort, now, form, errors, status);
   }
 
   @Roles('admin')
@@ -396,6 +489,38 @@ export class AdminSetupPagesController {
     );
   }
 
+  private renderBlockEdit(
+    reply: FastifyReply,
+    cohort: CohortView,
+    block: BlockView,
+    form: BlockForm,
+    errors: FormError[],
+    status = 200,
+  ) {
+    return this.pages.render(
+      reply,
+      'admin/block-edit.njk',
+      { title: `Edit the block: ${block.title}`, cohort, block, form, errors },
+      status,
+    );
+  }
+
+  private renderBlockDelete(
+    reply: FastifyReply,
+    cohort: CohortView,
+    block: BlockView,
+    form: BlockDeleteForm,
+    errors: FormError[],
+    status = 200,
+  ) {
+    return this.pages.render(
+      reply,
+      'admin/block-delete.njk',
+      { title: `Delete the block: ${block.title}`, cohort, block, form, errors },
+      status,
+    );
+  }
+
   private async renderSessionEdit(
     reply: FastifyReply,
     actor: Actor,
@@ -453,6 +578,8 @@ const NOTICES: Record<string, string> = {
   created: 'Cohort created. Add its teaching blocks, its sessions and its tutors.',
   saved: 'Cohort saved.',
   block: 'Block added.',
+  'block-saved': 'Block saved.',
+  'block-deleted': 'Block deleted.',
   sessions: 'Sessions added.',
   tutor: 'Tutor assigned.',
   'tutor-removed': 'Tutor removed from the cohort.',

@@ -7,6 +7,7 @@ import { CheckInDto } from '../attendance/dto/check-in.dto';
 import { CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { CohortsService } from '../cohorts/cohorts.service';
+import { Clock } from '../common/clock';
 import { UuidParam } from '../common/uuid-param';
 import { SessionsService } from '../sessions/sessions.service';
 import { CsrfGuard } from './csrf.guard';
@@ -29,6 +30,7 @@ export class CheckInPagesController {
     private readonly checkIns: CheckInService,
     private readonly sessions: SessionsService,
     private readonly cohorts: CohortsService,
+    private readonly clock: Clock,
   ) {}
 
   @Roles('admin', 'tutor')
@@ -40,7 +42,7 @@ export class CheckInPagesController {
   ) {
     const session = await this.sessions.get(actor, sessionId);
     const cohort = await this.cohorts.get(actor, session.cohortId);
-    const now = Date.now();
+    const now = this.clock.now();
     const code = await this.checkIns.code(actor, sessionId, now);
     // Reload when the next code is out (codes stay valid one more step, so no scan is lost).
     const refreshSeconds = Math.max(1, Math.ceil((code.expiresAt.getTime() - 30_000 - now) / 1000));

@@ -45,7 +45,8 @@ export class HomeController {
   @Roles('tutor')
   @Get('tutor')
   async tutor(@CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
-    const cohorts = await this.cohorts.overview(actor, { atRisk: false });
+    // At-risk counts as on the admin's page: the cohort summary's, per live cohort.
+    const cohorts = await this.cohorts.overview(actor);
     return this.pages.render(reply, 'tutor/cohorts.njk', { title: 'Your cohorts', cohorts });
   }
 }

@@ -121,3 +121,26 @@ describe('atRiskReasons', () => {
     expect(atRiskReasons(reasons)).toEqual(expected);
   });
 });
+
+describe('atRiskReasons for staff', () => {
+  it('speaks about the student rather than to them, with the same figures', () => {
+    expect(
+      atRiskReasons(
+        [
+          { type: 'attendance_unreachable', maxReachablePercent: 62.5, requiredPercent: 80 },
+          { type: 'consecutive_absences', absences: 3, warnAfter: 3 },
+        ],
+        'staff',
+      ),
+    ).toEqual([
+      'Even if they go to every session that is left, their attendance can reach at most 62.5%. They need 80% to complete the course.',
+      'They have missed their last 3 sessions in a row.',
+    ]);
+    expect(
+      atRiskReasons(
+        [{ type: 'attendance_unreachable', maxReachablePercent: 80, requiredPercent: 80 }],
+        'staff',
+      ),
+    ).toEqual(['Their attendance is close to the least they need to complete the course.']);
+  });
+});

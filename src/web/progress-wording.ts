@@ -75,22 +75,38 @@ export function ruleLine(result: RuleResult, assessments: AssessmentTitle[]): Ru
   }
 }
 
+/** Who reads the reasons: the student ("you") or their tutors and administrators ("they"). */
+export type Reader = 'student' | 'staff';
+
+const VOICE: Record<
+  Reader,
+  { you: string; your: string; You: string; Your: string; need: string }
+> = {
+  student: { you: 'you', your: 'your', You: 'You', Your: 'Your', need: 'You need' },
+  staff: { you: 'they', your: 'their', You: 'They', Your: 'Their', need: 'They need' },
+};
+
 /**
- * The progress service's reasons for the at-risk flag, in plain words. The test is the
- * service's (exact comparison, isAtRisk); these sentences only explain it with the rounded
- * figures shown, so when rounding hides the shortfall they say it is close instead.
+ * The progress service's reasons for the at-risk flag, in plain words, addressed to the student
+ * or, for a tutor's overview, about them. The test is the service's (exact comparison,
+ * isAtRisk); these sentences only explain it with the rounded figures shown, so when rounding
+ * hides the shortfall they say it is close instead.
  */
-export function atRiskReasons(reasons: readonly AtRiskReason[]): string[] {
+export function atRiskReasons(
+  reasons: readonly AtRiskReason[],
+  reader: Reader = 'student',
+): string[] {
+  const v = VOICE[reader];
   return reasons.map((reason) => {
     switch (reason.type) {
       case 'attendance_unreachable':
         return reason.maxReachablePercent !== null &&
           reason.maxReachablePercent < reason.requiredPercent
-          ? `Even if you go to every session that is left, your attendance can reach at most ` +
-              `${formatPercent(reason.maxReachablePercent)}. You need ${formatPercent(reason.requiredPercent)} to complete the course.`
-          : 'Your attendance is close to the least you need to complete the course.';
+          ? `Even if ${v.you} go to every session that is left, ${v.your} attendance can reach at most ` +
+              `${formatPercent(reason.maxReachablePercent)}. ${v.need} ${formatPercent(reason.requiredPercent)} to complete the course.`
+          : `${v.Your} attendance is close to the least ${v.you} need to complete the course.`;
       case 'consecutive_absences':
-        return `You have missed your last ${reason.absences} sessions in a row.`;
+        return `${v.You} have missed ${v.your} last ${reason.absences} sessions in a row.`;
     }
   });
 }

@@ -140,8 +140,9 @@ describe('storedRows and allPresent', () => {
       row({ status: 'late', minutes: '30', note: 'Bus' }),
       row({ enrolmentId: B }),
     ]);
+    // A choice already made stands; only the unmarked become present.
     expect(allPresent(rows).map((r) => [r.status, r.note])).toEqual([
-      ['present', 'Bus'],
+      ['late', 'Bus'],
       ['present', ''],
     ]);
   });

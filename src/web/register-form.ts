@@ -121,9 +121,13 @@ export function registerRecords(
   return { records, errors };
 }
 
-/** The rows with every student marked present (the "Mark everyone present" button without script). */
+/**
+ * "Mark everyone present" without script: every student not marked yet becomes present. A
+ * choice already made stands (a check-in, an approved apology's excused, a late typed in), so
+ * the button marks the rest, as its script twin does.
+ */
 export function allPresent(rows: RegisterFormRow[]): RegisterFormRow[] {
-  return rows.map((row) => ({ ...row, status: 'present' }));
+  return rows.map((row) => (row.status ? row : { ...row, status: 'present' }));
 }
 
 function sentence(message: string): string {

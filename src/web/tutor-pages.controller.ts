@@ -6,13 +6,15 @@ import { sendFile } from '../attendance/register-exports.controller';
 import { CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { CohortsService, CohortView } from '../cohorts/cohorts.service';
-import { DomainError } from '../common/errors';
+import { DomainError, NotFoundError } from '../common/errors';
 import { UuidParam } from '../common/uuid-param';
+import { ProgressService } from '../progress/progress.service';
 import { SessionsService, SessionView } from '../sessions/sessions.service';
 import { groupByBlock, likelyRegister } from './cohort-page';
 import { CsrfGuard } from './csrf.guard';
 import { formError, FormError, formErrorsFrom } from './forms';
 import { PageRenderer } from './page-renderer.service';
+import { atRiskReasons } from './progress-wording';
 import {
   allPresent,
   readRegisterForm,
@@ -24,6 +26,7 @@ import {
   RegisterStudent,
   storedRows,
 } from './register-form';
+import { atRiskRows, lastMissed } from './tutor-overview';
 import { WebExceptionFilter } from './web-exception.filter';
 
 const ALL_SESSIONS = { limit: 500, offset: 0 };
@@ -43,6 +46,7 @@ export class TutorPagesController {
     private readonly cohorts: CohortsService,
     private readonly sessions: SessionsService,
     private readonly attendance: AttendanceService,
+    private readonly progress: ProgressService,
   ) {}
 
   @Roles('admin', 'tutor')
@@ -53,17 +57,46 @@ export class TutorPagesController {
     @Res() reply: FastifyReply,
   ) {
     const cohort = await this.cohorts.get(actor, cohortId);
-    const [sessions, counts] = await Promise.all([
+    const [sessions, counts, atRisk] = await Promise.all([
       this.sessions.list(actor, cohortId, ALL_SESSIONS),
       this.attendance.registerCounts(actor, cohortId),
+      this.atRisk(actor, cohortId),
     ]);
     const groups = groupByBlock(sessions.items, counts);
     return this.pages.render(reply, 'tutor/cohort.njk', {
       title: cohort.name,
       cohort,
       groups,
+      atRisk,
       likely: likelyRegister(groups),
       backHref: actor.role === 'admin' ? `/admin/cohorts/${cohort.id}` : '/tutor',
+    });
+  }
+
+  /**
+   * One student's progress in a cohort the caller teaches: the progress service's figures and
+   * at-risk reasons, and their attendance session by session with a link to each register. A
+   * tutor of another cohort, or a student not in this one, gets "Page not found".
+   */
+  @Roles('admin', 'tutor')
+  @Get('tutor/cohorts/:cohortId/students/:studentId')
+  async student(
+    @CurrentActor() actor: Actor,
+    @UuidParam('cohortId') cohortId: string,
+    @UuidParam('studentId') studentId: string,
+    @Res() reply: FastifyReply,
+  ) {
+    const cohort = await this.cohorts.get(actor, cohortId);
+    const view = await this.progress.forStudentInCohort(studentId, cohortId);
+    if (!view) throw new NotFoundError('Student', studentId);
+    const history = await this.attendance.forEnrolment(actor, view.enrolmentId);
+    return this.pages.render(reply, 'tutor/student.njk', {
+      title: `${view.studentName}: ${cohort.name}`,
+      cohort,
+      view,
+      reasons: view.status === 'enrolled' ? atRiskReasons(view.atRiskReasons, 'staff') : [],
+      past: history.items.filter((i) => i.ended),
+      upcoming: history.items.filter((i) => !i.ended).length,
     });
   }
 
@@ -143,6 +176,24 @@ export class TutorPagesController {
   ) {
     const { filename, body } = await this.attendance.signInSheet(actor, sessionId);
     return sendFile(reply, 'application/pdf', filename, body);
+  }
+
+  /**
+   * Who in the cohort is at risk and why: the count is the progress service's cohort aggregate
+   * (the API summary's `atRisk`), from the same read as the rows listed.
+   */
+  private async atRisk(actor: Actor, cohortId: string) {
+    const { progress, aggregate } = await this.progress.forCohortWithAggregate(cohortId);
+    const flagged = progress.filter((p) => p.atRisk);
+    const histories = await Promise.all(
+      flagged.map((p) => this.attendance.forEnrolment(actor, p.enrolmentId)),
+    );
+    const missed = new Map(flagged.map((p, i) => [p.enrolmentId, lastMissed(histories[i].items)]));
+    return {
+      count: aggregate.atRisk,
+      seated: aggregate.seated,
+      rows: atRiskRows(progress, missed),
+    };
   }
 
   private async load(actor: Actor, sessionId: string): Promise<RegisterPage> {

@@ -88,7 +88,7 @@ describe('taking a register in a browser', () => {
       expect(await group.getByRole('radio', { name: 'Present' }).isChecked()).toBe(true);
     }
     await expect(page.getByRole('status').innerText()).resolves.toContain(
-      'Everyone is marked present',
+      'Everyone not marked yet is marked present',
     );
     expect(new URL(page.url()).pathname).toBe(`/tutor/sessions/${c.past[1].id}/register`);
 

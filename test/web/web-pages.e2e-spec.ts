@@ -109,7 +109,7 @@ describe('web pages without a browser', () => {
     expect((await agent.get(`/admin/cohorts/${c.cohort.id}`).set('Accept', HTML)).status).toBe(403);
   });
 
-  it('without scripts, "Mark everyone present" shows the register all present and saves nothing', async () => {
+  it('without scripts, "Mark everyone present" marks the rest present, keeps a choice made and saves nothing', async () => {
     const { post } = await signedInAgent(t, tutor.email);
     const [a, b] = c.students;
     const res = await post(registerPath(), {
@@ -118,14 +118,19 @@ describe('web pages without a browser', () => {
       [`records.${a.enrolmentId}.note`]: 'Phoned in sick',
     });
     expect(res.status).toBe(200);
-    expect(pageText(res.text)).toContain('Everyone is marked present');
-    for (const e of [a, b]) {
-      expect(res.text).toMatch(
-        new RegExp(
-          `id="records-${e.enrolmentId}-status" name="records.${e.enrolmentId}.status" type="radio" value="present" checked`,
-        ),
-      );
-    }
+    expect(pageText(res.text)).toContain('Everyone not marked yet is marked present');
+    expect(res.text).toMatch(
+      new RegExp(
+        `id="records-${b.enrolmentId}-status" name="records.${b.enrolmentId}.status" type="radio" value="present" checked`,
+      ),
+    );
+    // The absence chosen for the first student stands.
+    expect(res.text).toMatch(
+      new RegExp(`name="records.${a.enrolmentId}.status" type="radio" value="absent" checked`),
+    );
+    expect(res.text).not.toMatch(
+      new RegExp(`name="records.${a.enrolmentId}.status" type="radio" value="present" checked`),
+    );
     expect(res.text).toContain('value="Phoned in sick"');
     const [{ n }] = await t.db.query(
       'SELECT count(*)::int AS n FROM attendance_records WHERE session_id = $1',

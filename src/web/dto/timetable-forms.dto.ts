@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, Matches, MaxLength, MinLength } from 'class-validator';
+import type { BlockSessionChoice } from '../../cohorts/dto/delete-block.query';
 import { IsCalendarDate } from '../../cohorts/dto/validators';
 import { SESSION_KINDS } from '../../sessions/session.entity';
 
@@ -20,6 +21,12 @@ export class BlockForm {
   @Transform(trim)
   @IsCalendarDate({ message: 'Enter the last day as YYYY-MM-DD, like 2027-03-26' })
   endDate = '';
+}
+
+/** What happens to a block's sessions when it is deleted (the API's `?sessions=`). */
+export class BlockDeleteForm {
+  @IsIn(['delete', 'keep', ''], { message: 'Select what happens to the sessions of the block' })
+  sessions: BlockSessionChoice | '' = '';
 }
 
 /** Several consecutive days at the same local times, e.g. the five days of a residential week. */
