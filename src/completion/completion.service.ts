@@ -55,6 +55,9 @@ export interface PreviewItem {
   meetsCompletionRules: boolean;
   results: RuleResult[];
   attendance: ProgressView['attendance'];
+  /** The facts behind block and assessment results: each block's % and each latest outcome. */
+  blocks: ProgressView['blocks'];
+  assessments: ProgressView['assessments'];
 }
 
 /** What an evaluation would do now, written nowhere. */
@@ -110,6 +113,8 @@ function plan(records: ProgressRecord[]): Plan {
       meetsCompletionRules: v.meetsCompletionRules,
       results: v.rules,
       attendance: v.attendance,
+      blocks: v.blocks,
+      assessments: v.assessments,
     });
   }
   const ruled = items.filter((i) => i.decidedBy !== 'override');
