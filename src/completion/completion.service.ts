@@ -46,6 +46,7 @@ export interface EvaluationResult {
 
 export interface PreviewItem {
   enrolmentId: string;
+  studentId: string;
   studentName: string;
   status: EnrolmentStatus;
   /** What the enrolment is after an evaluation now: a decided one keeps its status. */
@@ -106,6 +107,7 @@ function plan(records: ProgressRecord[]): Plan {
     if (!r.overridden && outcome === 'completed' && !r.hasCertificate) toIssue.push(v.enrolmentId);
     items.push({
       enrolmentId: v.enrolmentId,
+      studentId: v.studentId,
       studentName: v.studentName,
       status: v.status,
       outcome,
