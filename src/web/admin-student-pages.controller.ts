@@ -136,6 +136,7 @@ export class AdminStudentPagesController {
       progress,
       decisions: Object.fromEntries(each.map((x) => [x.id, x.decisions])),
       assessments: Object.fromEntries(each.map((x) => [x.id, x.assessed])),
+      attendance: Object.fromEntries(each.map((x) => [x.id, x.attended.items])),
       certificates: certificates.items,
       emails,
       enrolmentEvents: enrolmentEvents.items,
@@ -320,4 +321,3 @@ export class AdminStudentPagesController {
     );
   }
 }
-

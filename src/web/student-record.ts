@@ -28,6 +28,10 @@ export interface StudentRecordSources {
   decisions: Readonly<Record<string, readonly DecisionView[]>>;
   /** AssessmentsService.list per enrolment id. */
   assessments: Readonly<Record<string, readonly AssessmentEntry[]>>;
+  /** AttendanceService.forEnrolment per enrolment id: names the attendance records in the trail. */
+  attendance?: Readonly<
+    Record<string, ReadonlyArray<{ title: string; record: { id: string } | null }>>
+  >;
   certificates: readonly CertificateView[];
   emails: { items: readonly NotificationView[]; total: number };
   /** Every audit event about the enrolments (their status history). */
@@ -41,6 +45,8 @@ export interface StatusChange {
   from: EnrolmentStatus | null;
   to: EnrolmentStatus;
   what: string;
+  /** "Withdrawn: Enrolled to Withdrawn"; a first status reads "Enrolled" or "Enrolled: On waiting list". */
+  change: string;
   reason: string | null;
   by: string;
 }
@@ -116,11 +122,18 @@ export function statusHistory(
       const from = statusOf(e.before?.status);
       const to = statusOf(e.after?.status);
       const reason = text(e.after?.reason);
+      const what = ACTION_WORDS[e.action] ?? e.action;
+      const toText = to ? enrolmentStatusTag(to).text : '';
       return {
         at: new Date(e.createdAt),
         from,
         to,
-        what: ACTION_WORDS[e.action] ?? e.action,
+        what,
+        change: from
+          ? `${what}: ${enrolmentStatusTag(from).text} to ${toText}`
+          : what === toText
+            ? what
+            : `${what}: ${toText}`,
         reason: reason !== null && reason !== text(e.before?.reason) ? reason : null,
         by: who(e),
       };
@@ -184,6 +197,9 @@ export function studentRecordView(src: StudentRecordSources) {
     }
     const certificates = src.certificates.filter((c) => c.enrolmentId === e.id);
     for (const c of certificates) recordNames.set(c.id, `Certificate ${c.serial}`);
+    for (const a of src.attendance?.[e.id] ?? []) {
+      if (a.record) recordNames.set(a.record.id, `Attendance at ${a.title}`);
+    }
     const facts = p
       ? { assessments: p.assessments, blocks: p.blocks }
       : { assessments: [], blocks: [] };
@@ -269,7 +285,9 @@ export function professionText(code: string): string {
 }
 
 /** Items of the profession select, the current one chosen. */
-export function professionItems(selected: string) {
+export function professionItems(
+  selected: string,
+): Array<{ value: string; text: string; selected?: boolean }> {
   return [
     ...(selected ? [] : [{ value: '', text: 'Choose a profession' }]),
     ...PROFESSIONS.map((p) => ({ value: p, text: professionText(p), selected: p === selected })),
