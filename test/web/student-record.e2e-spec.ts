@@ -161,8 +161,8 @@ describe('a student record in a browser', () => {
 
   const main = () => page.locator('main');
   const searchFromHeader = async (words: string) => {
-    await page.getByLabel('Search students by name or email').fill(words);
-    await clickAndWait(page, page.getByRole('button', { name: 'Search students' }));
+    await page.getByRole('searchbox', { name: 'Search for a student' }).fill(words);
+    await clickAndWait(page, page.getByRole('button', { name: 'Search for a student' }));
   };
 
   it('the confirmation page names every rule each student will fail, with their figures', async () => {
@@ -315,7 +315,7 @@ describe('a student record in a browser', () => {
         const res = await page.goto(path);
         expect([user.role, path, res?.status()]).toEqual([user.role, path, 403]);
       }
-      expect(await page.getByLabel('Search students by name or email').count()).toBe(0);
+      expect(await page.getByRole('searchbox', { name: 'Search for a student' }).count()).toBe(0);
       await page.context().close();
     }
     page = await newPage(browser, t.baseUrl);
