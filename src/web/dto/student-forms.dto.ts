@@ -83,12 +83,3 @@ export class OverrideForm {
   @IsString({ message: 'Enter why you are overriding the rules' })
   reason = '';
 }
-
-/** The search box in the header of admin pages and on the students page. */
-export class StudentSearchQuery {
-  @Transform(trim)
-  @IsOptional()
-  @MaxLength(200)
-  @IsString()
-  q?: string;
-}
