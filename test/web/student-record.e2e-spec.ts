@@ -12,6 +12,7 @@ import {
 } from '../helpers/browser';
 import { POD_ASSESSMENTS } from '../helpers/factories';
 import { bearer, createUser, TestUser } from '../helpers/test-app';
+import { HTML, pageText, signedInAgent } from '../helpers/web-factories';
 
 jest.setTimeout(180_000);
 
@@ -299,6 +300,33 @@ describe('a student record in a browser', () => {
       [a.priya.studentId],
     );
     expect(erased).toBe(false);
+  });
+
+  it('without scripts, erasure is a POST that needs the form token, and then erases', async () => {
+    const student = await t
+      .http()
+      .post('/api/v1/students')
+      .set(bearer(admin))
+      .send({
+        givenName: 'Erin',
+        familyName: 'Quayle',
+        email: 'erin.quayle@nelft.example',
+        profession: 'nurse',
+      })
+      .expect(201);
+    const id = student.body.id as string;
+    const { agent, post } = await signedInAgent(t, admin.email);
+    const forged = await agent.post(`/admin/students/${id}/erase`).type('form').set('Accept', HTML);
+    expect(forged.status).toBe(403);
+    const erased = await post(`/admin/students/${id}/erase`, {});
+    expect([erased.status, erased.headers.location]).toEqual([
+      303,
+      `/admin/students/${id}?erased=1`,
+    ]);
+    const record = pageText((await agent.get(erased.headers.location).set('Accept', HTML)).text);
+    expect(record).toContain('Their personal data has been erased');
+    expect(record).not.toContain('Quayle');
+    expect(record).not.toContain('Change their details');
   });
 
   it('tutors and students may not open the admin student pages', async () => {
