@@ -248,16 +248,12 @@ describe('students', () => {
         .send({ givenName: 'Thomas', reason: '  ' });
       expect(blank.status).toBe(400);
       expect(blank.body.errors[0].field).toBe('reason');
-      const res = await t
-        .http()
-        .patch(url)
-        .set(bearer(admin))
-        .send({
-          givenName: 'Thomas',
-          familyName: 'Baker',
-          email: s.email,
-          reason: 'Misspelt at import',
-        });
+      const res = await t.http().patch(url).set(bearer(admin)).send({
+        givenName: 'Thomas',
+        familyName: 'Baker',
+        email: s.email,
+        reason: 'Misspelt at import',
+      });
       expect(res.status).toBe(200);
       expect(res.body.givenName).toBe('Thomas');
       // The same values again change nothing and write no event.

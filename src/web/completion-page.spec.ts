@@ -1,21 +1,20 @@
 import type { CompletionPreview, PreviewItem } from '../completion/completion.service';
 import { evaluationView } from './completion-page';
 
-const item = (over: Partial<PreviewItem>): PreviewItem =>
-  ({
-    enrolmentId: 'e',
-    studentId: 's',
-    studentName: 'Priya Raman',
-    status: 'enrolled',
-    outcome: 'not_completed',
-    decidedBy: 'rules',
-    meetsCompletionRules: false,
-    results: [],
-    attendance: {} as PreviewItem['attendance'],
-    blocks: [],
-    assessments: [],
-    ...over,
-  });
+const item = (over: Partial<PreviewItem>): PreviewItem => ({
+  enrolmentId: 'e',
+  studentId: 's',
+  studentName: 'Priya Raman',
+  status: 'enrolled',
+  outcome: 'not_completed',
+  decidedBy: 'rules',
+  meetsCompletionRules: false,
+  results: [],
+  attendance: {} as PreviewItem['attendance'],
+  blocks: [],
+  assessments: [],
+  ...over,
+});
 
 describe('evaluationView', () => {
   it('lists everyone the rules will mark not completed with every rule they fail', () => {
