@@ -76,24 +76,25 @@ export class AuditService {
   /**
    * The events about any of these records, newest first, at most `limit` of them, with `total`
    * (all of them): one student's history across their student row, login, enrolments, results
-   * and certificates.
+   * and certificates. Records are named by type and id so the (entity_type, entity_id) index
+   * finds them.
    */
   async trail(
-    entityIds: readonly string[],
+    records: ReadonlyArray<{ entityType: string; entityId: string }>,
     limit = 100,
   ): Promise<{ items: AuditTrailEvent[]; total: number }> {
-    if (entityIds.length === 0) return { items: [], total: 0 };
+    if (records.length === 0) return { items: [], total: 0 };
     const rows: Array<AuditTrailEvent & { total: string }> = await this.dataSource.query(
       `SELECT a.id, a.action, a.entity_type AS "entityType", a.entity_id AS "entityId",
               a.before, a.after, a.actor_id AS "actorId", a.actor_role AS "actorRole",
               COALESCE(u.display_name, u.email) AS "actorName", a.created_at AS "createdAt",
               count(*) OVER () AS total
-         FROM audit_events a
+         FROM unnest($1::text[], $2::uuid[]) AS r(entity_type, entity_id)
+         JOIN audit_events a ON a.entity_type = r.entity_type AND a.entity_id = r.entity_id
          LEFT JOIN users u ON u.id = a.actor_id
-        WHERE a.entity_id = ANY($1::uuid[])
         ORDER BY a.created_at DESC, a.id
-        LIMIT $2`,
-      [entityIds, limit],
+        LIMIT $3`,
+      [records.map((r) => r.entityType), records.map((r) => r.entityId), limit],
     );
     return {
       items: rows.map(({ total: _t, ...e }) => e),

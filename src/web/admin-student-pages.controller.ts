@@ -115,20 +115,23 @@ export class AdminStudentPagesController {
       }),
     );
     // The records about the student whose audit events make up their trail.
-    const enrolmentIds = enrolments.map((e) => e.id);
-    const recordIds = [
-      studentId,
-      ...(student.userId ? [student.userId] : []),
-      ...enrolmentIds,
-      ...certificates.items.map((c) => c.id),
+    const ref = (entityType: string) => (entityId: string) => ({ entityType, entityId });
+    const enrolmentRefs = enrolments.map((e) => ref('enrolment')(e.id));
+    const recordRefs = [
+      ref('student')(studentId),
+      ...(student.userId ? [ref('user')(student.userId)] : []),
+      ...enrolmentRefs,
+      ...certificates.items.map((c) => ref('certificate')(c.id)),
       ...each.flatMap((x) => [
-        ...x.assessed.flatMap((a) => (a.result ? [a.result.id] : [])),
-        ...x.attended.items.flatMap((a) => (a.record ? [a.record.id] : [])),
+        ...x.assessed.flatMap((a) => (a.result ? [ref('assessment_result')(a.result.id)] : [])),
+        ...x.attended.items.flatMap((a) =>
+          a.record ? [ref('attendance_record')(a.record.id)] : [],
+        ),
       ]),
     ];
     const [enrolmentEvents, trail] = await Promise.all([
-      this.audit.trail(enrolmentIds, 500),
-      this.audit.trail(recordIds, EVENTS_SHOWN),
+      this.audit.trail(enrolmentRefs, 500),
+      this.audit.trail(recordRefs, EVENTS_SHOWN),
     ]);
     const view = studentRecordView({
       student,
