@@ -50,6 +50,7 @@ const API_ROLES: Record<string, string> = {
   'POST /api/v1/students/import': 'A',
   'GET /api/v1/students/:studentId/export': 'A',
   'DELETE /api/v1/students/:studentId': 'A',
+  'GET /api/v1/students/:studentId/enrolments': 'AT',
   'POST /api/v1/cohorts/:cohortId/enrolments': 'A',
   'GET /api/v1/cohorts/:cohortId/enrolments': 'AT',
   'GET /api/v1/enrolments/:enrolmentId': 'ATS',

@@ -238,6 +238,45 @@ describe('students', () => {
       expect(audit.after).toEqual({ fields: ['familyName', 'email', 'employer'] });
     });
 
+    it('keeps the reason with the fields that changed; an unchanged field is not named; erasure takes the reason', async () => {
+      const s = await makeStudent(t.db, { givenName: 'Tom', familyName: 'Baker' });
+      const url = `/api/v1/students/${s.id}`;
+      const blank = await t
+        .http()
+        .patch(url)
+        .set(bearer(admin))
+        .send({ givenName: 'Thomas', reason: '  ' });
+      expect(blank.status).toBe(400);
+      expect(blank.body.errors[0].field).toBe('reason');
+      const res = await t.http().patch(url).set(bearer(admin)).send({
+        givenName: 'Thomas',
+        familyName: 'Baker',
+        email: s.email,
+        reason: 'Misspelt at import',
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.givenName).toBe('Thomas');
+      // The same values again change nothing and write no event.
+      await t
+        .http()
+        .patch(url)
+        .set(bearer(admin))
+        .send({ givenName: 'Thomas', reason: 'Again' })
+        .expect(200);
+      const events = () =>
+        t.db.query<Array<{ after: unknown }>>(
+          `SELECT after FROM audit_events WHERE entity_id = $1 AND action = 'student.update'`,
+          [s.id],
+        );
+      expect((await events()).map((e) => e.after)).toEqual([
+        { fields: ['givenName'], reason: 'Misspelt at import' },
+      ]);
+      await t.http().delete(url).set(bearer(admin)).expect(204);
+      expect((await events()).map((e) => e.after)).toEqual([
+        { fields: ['givenName'], reason: '[erased]' },
+      ]);
+    });
+
     it('answers 400 for a null name, 409 for a taken email, 404 unknown, 403 for a tutor', async () => {
       const [a, b] = [await makeStudent(t.db), await makeStudent(t.db)];
       const url = `/api/v1/students/${a.id}`;
@@ -257,6 +296,46 @@ describe('students', () => {
         403,
       );
     });
+  });
+
+  describe('GET /students/:studentId/enrolments', () => {
+    it("lists a student's enrolments in every status; a tutor sees only their cohorts'", async () => {
+      const course = await makeCourse(t.db);
+      const first = await makeCohort(t.db, course.id);
+      const second = await makeCohort(t.db, course.id);
+      const s = await makeStudent(t.db);
+      const withdrawn = await makeEnrolmentRow(t.db, s.id, first, { status: 'withdrawn' });
+      const seated = await makeEnrolmentRow(t.db, s.id, second, {
+        enrolledAt: new Date('2018-06-01T00:00:00Z'),
+      });
+      const url = `/api/v1/students/${s.id}/enrolments`;
+      const all = await t.http().get(url).set(bearer(admin)).expect(200);
+      expect(all.body).toMatchObject({ studentId: s.id, total: 2 });
+      expect(all.body.items.map((e: { id: string; status: string }) => [e.id, e.status])).toEqual([
+        [withdrawn.id, 'withdrawn'],
+        [seated.id, 'enrolled'],
+      ]);
+      const teaching = await createUser(t, 'tutor', { cohortIds: [second.id] });
+      const theirs = await t.http().get(url).set(bearer(teaching)).expect(200);
+      expect(theirs.body.items.map((e: { id: string }) => e.id)).toEqual([seated.id]);
+      expect((await t.http().get(url).set(bearer(tutor))).status).toBe(404);
+    });
+  });
+
+  it('the delivery log answers the emails sent to one address, whatever its case', async () => {
+    const address = `only.${tag()}@nelft.nhs.uk`;
+    const mine = await makeNotification(t.db, { recipient: address });
+    await makeNotification(t.db, { recipient: `other.${address}` });
+    const res = await t
+      .http()
+      .get('/api/v1/notifications')
+      .query({ recipient: address.toUpperCase() })
+      .set(bearer(admin))
+      .expect(200);
+    expect(res.body.items.map((n: { id: string }) => n.id)).toEqual([mine.id]);
+    const bad = await t.http().get('/api/v1/notifications?recipient=nobody').set(bearer(admin));
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('recipient');
   });
 
   /** A student with a login and a full history, as after a completed course. */

@@ -6,6 +6,21 @@ import { Page, page } from '../common/pagination';
 import { AuditEvent } from './audit-event.entity';
 import { ListAuditQuery } from './dto/list-audit.query';
 
+/** An audit event with who made it, for reading a record's history. */
+export interface AuditTrailEvent {
+  id: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  actorId: string | null;
+  actorRole: string;
+  /** The actor's display name or email; null for the system or a deleted login. */
+  actorName: string | null;
+  createdAt: Date;
+}
+
 export interface AuditEntry {
   action: string;
   entityType: string;
@@ -56,5 +71,34 @@ export class AuditService {
       skip: q.offset,
     });
     return page(items, total, q);
+  }
+
+  /**
+   * The events about any of these records, newest first, at most `limit` of them, with `total`
+   * (all of them): one student's history across their student row, login, enrolments, results
+   * and certificates. Records are named by type and id so the (entity_type, entity_id) index
+   * finds them.
+   */
+  async trail(
+    records: ReadonlyArray<{ entityType: string; entityId: string }>,
+    limit = 100,
+  ): Promise<{ items: AuditTrailEvent[]; total: number }> {
+    if (records.length === 0) return { items: [], total: 0 };
+    const rows: Array<AuditTrailEvent & { total: string }> = await this.dataSource.query(
+      `SELECT a.id, a.action, a.entity_type AS "entityType", a.entity_id AS "entityId",
+              a.before, a.after, a.actor_id AS "actorId", a.actor_role AS "actorRole",
+              COALESCE(u.display_name, u.email) AS "actorName", a.created_at AS "createdAt",
+              count(*) OVER () AS total
+         FROM unnest($1::text[], $2::uuid[]) AS r(entity_type, entity_id)
+         JOIN audit_events a ON a.entity_type = r.entity_type AND a.entity_id = r.entity_id
+         LEFT JOIN users u ON u.id = a.actor_id
+        ORDER BY a.created_at DESC, a.id
+        LIMIT $3`,
+      [records.map((r) => r.entityType), records.map((r) => r.entityId), limit],
+    );
+    return {
+      items: rows.map(({ total: _t, ...e }) => e),
+      total: rows[0] ? Number(rows[0].total) : 0,
+    };
   }
 }

@@ -15,6 +15,8 @@ import { formatVerificationCode, verificationUrl } from './verification-code';
 export interface CertificateView {
   id: string;
   enrolmentId: string;
+  /** The holder's student record (the holder name is the snapshot taken at issue). */
+  studentId: string;
   cohortId: string;
   serial: string;
   /** Grouped for reading; the verify routes accept it with or without separators. */
@@ -38,7 +40,7 @@ export interface CertificateView {
 }
 
 const VIEW_COLUMNS = `
-  c.id, c.enrolment_id AS "enrolmentId", c.cohort_id AS "cohortId", c.serial,
+  c.id, c.enrolment_id AS "enrolmentId", e.student_id AS "studentId", c.cohort_id AS "cohortId", c.serial,
   c.verification_code AS "verificationCode", c.status, c.holder_name AS "holderName",
   c.course_title AS "courseTitle", c.cohort_name AS "cohortName", c.route,
   c.contact_hours::float8 AS "contactHours", c.accreditation_line AS "accreditationLine",

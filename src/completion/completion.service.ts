@@ -46,6 +46,7 @@ export interface EvaluationResult {
 
 export interface PreviewItem {
   enrolmentId: string;
+  studentId: string;
   studentName: string;
   status: EnrolmentStatus;
   /** What the enrolment is after an evaluation now: a decided one keeps its status. */
@@ -55,6 +56,9 @@ export interface PreviewItem {
   meetsCompletionRules: boolean;
   results: RuleResult[];
   attendance: ProgressView['attendance'];
+  /** The facts behind block and assessment results: each block's % and each latest outcome. */
+  blocks: ProgressView['blocks'];
+  assessments: ProgressView['assessments'];
 }
 
 /** What an evaluation would do now, written nowhere. */
@@ -103,6 +107,7 @@ function plan(records: ProgressRecord[]): Plan {
     if (!r.overridden && outcome === 'completed' && !r.hasCertificate) toIssue.push(v.enrolmentId);
     items.push({
       enrolmentId: v.enrolmentId,
+      studentId: v.studentId,
       studentName: v.studentName,
       status: v.status,
       outcome,
@@ -110,6 +115,8 @@ function plan(records: ProgressRecord[]): Plan {
       meetsCompletionRules: v.meetsCompletionRules,
       results: v.rules,
       attendance: v.attendance,
+      blocks: v.blocks,
+      assessments: v.assessments,
     });
   }
   const ruled = items.filter((i) => i.decidedBy !== 'override');

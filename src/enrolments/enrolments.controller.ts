@@ -57,6 +57,16 @@ export class EnrolmentsController {
   }
 
   @Roles('admin', 'tutor')
+  @Get('students/:studentId/enrolments')
+  @ApiOperation({
+    summary: "A student's enrolments, any status, oldest first (tutors: their cohorts only)",
+  })
+  async forStudent(@CurrentActor() actor: Actor, @UuidParam('studentId') studentId: string) {
+    const items = await this.enrolments.forStudent(actor, studentId);
+    return { studentId, items, total: items.length };
+  }
+
+  @Roles('admin', 'tutor')
   @Get('cohorts/:cohortId/enrolments')
   @ApiOperation({
     summary: "A cohort's enrolments with student names, seated first, then the waiting list",

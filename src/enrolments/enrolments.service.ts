@@ -317,6 +317,21 @@ export class EnrolmentsService {
     return page(items as EnrolmentView[], total, q);
   }
 
+  /**
+   * Every enrolment of one student, any status, oldest first (admin: all; tutor: those in the
+   * cohorts they teach; a student they may not see answers 404).
+   */
+  async forStudent(actor: Actor, studentId: string): Promise<EnrolmentView[]> {
+    await this.scope.assertStudent(actor, studentId);
+    const cohortIds = await this.scope.tutorCohortIds(actor);
+    return this.dataSource.query(
+      `${VIEW_SELECT}
+        WHERE e.student_id = $1 AND ($2::uuid[] IS NULL OR e.cohort_id = ANY($2::uuid[]))
+        ORDER BY e.enrolled_at, e.id`,
+      [studentId, cohortIds],
+    );
+  }
+
   /** The signed-in student's own enrolments, any status, newest cohort first. */
   async mine(actor: Actor): Promise<StudentEnrolmentView[]> {
     if (actor.role !== 'student' || !actor.studentId) return [];

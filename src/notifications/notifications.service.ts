@@ -96,9 +96,10 @@ export class NotificationsService {
               count(*) OVER () AS total
          FROM notifications n
         WHERE ($1::text IS NULL OR n.kind = $1) AND ($2::text IS NULL OR n.status = $2)
+          AND ($5::text IS NULL OR lower(n.recipient) = $5)
         ORDER BY n.created_at DESC, n.id
         LIMIT $3 OFFSET $4`,
-      [q.kind ?? null, q.status ?? null, q.limit, q.offset],
+      [q.kind ?? null, q.status ?? null, q.limit, q.offset, q.recipient ?? null],
     );
     const total = rows[0] ? Number(rows[0].total) : 0;
     return page(

@@ -7,6 +7,6 @@ import { StudentsService } from './students.service';
 @Module({
   controllers: [StudentsController],
   providers: [StudentsService, StudentImportService, StudentPrivacyService],
-  exports: [StudentsService, StudentImportService],
+  exports: [StudentsService, StudentImportService, StudentPrivacyService],
 })
 export class StudentsModule {}

@@ -36,7 +36,9 @@ const VIEW_SELECT = `SELECT s.id, s.given_name AS "givenName", s.family_name AS 
   FROM students s
   LEFT JOIN users u ON u.student_id = s.id`;
 
-const COLUMN_OF: Record<keyof UpdateStudentDto, string> = {
+type StudentField = Exclude<keyof UpdateStudentDto, 'reason'>;
+
+const COLUMN_OF: Record<StudentField, string> = {
   givenName: 'given_name',
   familyName: 'family_name',
   email: 'email',
@@ -132,15 +134,19 @@ export class StudentsService {
     return this.view(id);
   }
 
+  /**
+   * Corrects a student record. Only fields whose value differs are written and named in the
+   * audit event, with the reason when one is given (erasure redacts it with the rest); a
+   * submission that changes nothing writes nothing.
+   */
   async update(actor: Actor, studentId: string, dto: UpdateStudentDto): Promise<StudentView> {
     if (dto.email !== undefined) assertNotReserved(dto.email);
-    const fields = (Object.keys(COLUMN_OF) as Array<keyof UpdateStudentDto>).filter(
-      (f) => dto[f] !== undefined,
-    );
+    const sent = (Object.keys(COLUMN_OF) as StudentField[]).filter((f) => dto[f] !== undefined);
     await this.mapEmailConflict(dto.email ?? '', () =>
       this.dataSource.transaction(async (em) => {
-        const rows: Array<{ erased_at: Date | null }> = await em.query(
-          'SELECT erased_at FROM students WHERE id = $1 FOR UPDATE',
+        const rows: Array<Record<string, unknown> & { erased_at: Date | null }> = await em.query(
+          `SELECT erased_at, ${Object.values(COLUMN_OF).join(', ')}
+             FROM students WHERE id = $1 FOR UPDATE`,
           [studentId],
         );
         if (!rows[0]) throw new NotFoundError('Student', studentId);
@@ -150,6 +156,8 @@ export class StudentsService {
             "This student's personal data was erased on request; it cannot be re-entered here",
           );
         }
+        const current = rows[0];
+        const fields = sent.filter((f) => (dto[f] || null) !== current[COLUMN_OF[f]]);
         if (fields.length === 0) return;
         const values = fields.map((f) => dto[f] || null);
         await em.query(
@@ -163,7 +171,7 @@ export class StudentsService {
           action: 'student.update',
           entityType: 'student',
           entityId: studentId,
-          after: { fields },
+          after: dto.reason ? { fields, reason: dto.reason } : { fields },
         });
       }),
     );

@@ -34,6 +34,7 @@ import {
   sortLinks,
   sortProgress,
 } from './cohort-page';
+import { evaluationView } from './completion-page';
 import { CsrfGuard } from './csrf.guard';
 import { EnrolForm } from './dto/enrol-form.dto';
 import { ReasonForm, TransferForm } from './dto/reason-form.dto';
@@ -48,7 +49,11 @@ const ACTION_WORDS: Record<EnrolmentAction, { verb: string; done: string; title:
   withdraw: { verb: 'Withdraw', done: 'withdrawn', title: 'Withdraw' },
   defer: { verb: 'Defer', done: 'deferred', title: 'Defer' },
   transfer: { verb: 'Transfer', done: 'transferred', title: 'Transfer' },
+  reinstate: { verb: 'Reinstate', done: 'reinstated', title: 'Reinstate' },
 };
+
+/** A change started from the student record page goes back there (`?from=student`). */
+const fromStudent = (value: unknown) => value === 'student';
 
 function count(value: unknown): number | null {
   return typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : null;
@@ -192,11 +197,13 @@ export class AdminCohortPagesController {
     @CurrentActor() actor: Actor,
     @UuidParam('enrolmentId') enrolmentId: string,
     @Param('action') action: string,
+    @Query('from') from: unknown,
     @Res() reply: FastifyReply,
   ) {
     if (!isEnrolmentAction(action)) throw new NotFoundException();
     const enrolment = await this.enrolments.get(actor, enrolmentId);
-    return this.renderChange(reply, actor, action, enrolment, { reason: '', toCohortId: '' }, []);
+    const form = { reason: '', toCohortId: '', from: fromStudent(from) ? 'student' : '' };
+    return this.renderChange(reply, actor, action, enrolment, form, []);
   }
 
   @Roles('admin')
@@ -210,6 +217,7 @@ export class AdminCohortPagesController {
   ) {
     if (!isEnrolmentAction(action)) throw new NotFoundException();
     const enrolment = await this.enrolments.get(actor, enrolmentId);
+    const returnTo = (body as { from?: unknown } | null)?.from;
     const { form, errors } = await validateForm(
       action === 'transfer' ? TransferForm : ReasonForm,
       body,
@@ -220,18 +228,24 @@ export class AdminCohortPagesController {
           await this.enrolments.transfer(actor, enrolmentId, form as TransferForm);
         } else if (action === 'withdraw') {
           await this.enrolments.withdraw(actor, enrolmentId, form.reason);
+        } else if (action === 'reinstate') {
+          await this.enrolments.reinstate(actor, enrolmentId, form.reason);
         } else {
           await this.enrolments.defer(actor, enrolmentId, form.reason);
         }
-        return reply.redirect(
-          `/admin/cohorts/${enrolment.cohortId}?changed=${action}&enrolment=${enrolmentId}`,
-          303,
-        );
+        const back = fromStudent(returnTo)
+          ? `/admin/students/${enrolment.studentId}`
+          : `/admin/cohorts/${enrolment.cohortId}`;
+        return reply.redirect(`${back}?changed=${action}&enrolment=${enrolmentId}`, 303);
       } catch (error) {
         errors.push(...formErrorsFrom(error));
       }
     }
-    const values = { reason: form.reason, toCohortId: (form as Partial<TransferForm>).toCohortId };
+    const values = {
+      reason: form.reason,
+      toCohortId: (form as Partial<TransferForm>).toCohortId,
+      from: fromStudent(returnTo) ? 'student' : '',
+    };
     return this.renderChange(reply, actor, action, enrolment, values, errors, 422);
   }
 
@@ -240,7 +254,7 @@ export class AdminCohortPagesController {
     actor: Actor,
     action: EnrolmentAction,
     enrolment: EnrolmentView,
-    form: { reason: string; toCohortId?: string },
+    form: { reason: string; toCohortId?: string; from: string },
     errors: FormError[],
     status = 200,
   ) {
@@ -279,10 +293,7 @@ export class AdminCohortPagesController {
     return this.pages.render(reply, 'admin/evaluate.njk', {
       title: `Evaluate completion of ${cohort.name}`,
       cohort,
-      preview,
-      notMeeting: preview.items.filter(
-        (i) => i.decidedBy === 'rules' && i.outcome === 'not_completed',
-      ),
+      ...evaluationView(preview),
     });
   }
 

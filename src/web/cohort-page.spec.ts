@@ -3,6 +3,7 @@ import {
   likelyRegister,
   enrolmentActions,
   groupByBlock,
+  isEnrolmentAction,
   progressSort,
   sortLinks,
   sortProgress,
@@ -51,10 +52,23 @@ describe('enrolmentActions', () => {
     ['deferred', ['withdraw', 'transfer']],
     ['completed', []],
     ['not_completed', []],
-    ['withdrawn', []],
+    // A withdrawal made in error is undone by reinstating; nothing else comes back.
+    ['withdrawn', ['reinstate']],
     ['transferred', []],
   ])('%s offers %j', (status, actions) => {
     expect(enrolmentActions(status)).toEqual(actions);
+  });
+});
+
+describe('isEnrolmentAction', () => {
+  it.each([
+    ['withdraw', true],
+    ['reinstate', true],
+    ['award', false],
+    ['constructor', false],
+    [undefined, false],
+  ])('%s is an action: %s', (value, expected) => {
+    expect(isEnrolmentAction(value)).toBe(expected);
   });
 });
 

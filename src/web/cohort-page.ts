@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { EnrolmentStatus } from '../enrolments/enrolment.entity';
-import { canTransition } from '../enrolments/enrolment-transitions';
+import { canTransition, REINSTATE_TRANSITIONS } from '../enrolments/enrolment-transitions';
 
 /**
  * Small decisions of the admin cohort page that deserve their own tests: the order of the
@@ -51,23 +51,30 @@ export function sortLinks(current: ProgressSort): {
   };
 }
 
-export type EnrolmentAction = 'withdraw' | 'defer' | 'transfer';
+export type EnrolmentAction = 'withdraw' | 'defer' | 'transfer' | 'reinstate';
 
-const ACTION_TARGET: Record<EnrolmentAction, EnrolmentStatus> = {
+const ACTION_TARGET: Record<Exclude<EnrolmentAction, 'reinstate'>, EnrolmentStatus> = {
   withdraw: 'withdrawn',
   defer: 'deferred',
   transfer: 'transferred',
 };
 
-/** The actions an enrolment in `status` offers, in display order. */
+const ACTIONS: readonly EnrolmentAction[] = ['withdraw', 'defer', 'transfer', 'reinstate'];
+
+/**
+ * The actions an enrolment in `status` offers, in display order. Reinstate is offered where the
+ * state table allows a move back to a seat only with the reinstate permission (a withdrawal).
+ */
 export function enrolmentActions(status: EnrolmentStatus): EnrolmentAction[] {
-  return (Object.keys(ACTION_TARGET) as EnrolmentAction[]).filter((action) =>
-    canTransition(status, ACTION_TARGET[action]),
+  return ACTIONS.filter((action) =>
+    action === 'reinstate'
+      ? (REINSTATE_TRANSITIONS[status] ?? []).includes('enrolled')
+      : canTransition(status, ACTION_TARGET[action]),
   );
 }
 
 export function isEnrolmentAction(value: unknown): value is EnrolmentAction {
-  return typeof value === 'string' && value in ACTION_TARGET;
+  return typeof value === 'string' && (ACTIONS as readonly string[]).includes(value);
 }
 
 /** A session as the timetable tables need it (SessionView has these and more). */

@@ -21,10 +21,23 @@ describe('navigationFor', () => {
     expect(navigationFor('admin', path)[0]).toMatchObject({ href: '/admin', ...marks });
   });
 
+  it('keeps a student record under Students and the import under Import students', () => {
+    const marked = (path: string) =>
+      navigationFor('admin', path)
+        .filter((i) => i.current || i.active)
+        .map((i) => i.href);
+    expect(marked('/admin/students')).toEqual(['/admin/students']);
+    expect(marked('/admin/students/0b6f4a3e-0000-4000-8000-000000000000')).toEqual([
+      '/admin/students',
+    ]);
+    expect(marked('/admin/students/import')).toEqual(['/admin/students/import']);
+  });
+
   it('marks the longest matching item only', () => {
     const items = navigationFor('admin', '/admin/certificates/x/revoke');
     expect(items.map((i) => [i.href, i.current, i.active])).toEqual([
       ['/admin', false, false],
+      ['/admin/students', false, false],
       ['/admin/students/import', false, false],
       ['/admin/certificates', false, true],
       ['/admin/annual-return', false, false],

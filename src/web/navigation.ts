@@ -13,6 +13,7 @@ export interface NavigationItem {
 export const NAVIGATION: Record<Role, readonly NavigationItem[]> = {
   admin: [
     { text: 'Cohorts', href: '/admin' },
+    { text: 'Students', href: '/admin/students' },
     { text: 'Import students', href: '/admin/students/import' },
     { text: 'Certificates', href: '/admin/certificates' },
     { text: 'Annual return', href: '/admin/annual-return' },

@@ -1,5 +1,5 @@
 import type { AtRiskReason, RuleResult } from '../completion/completion-rules';
-import { atRiskReasons, ruleLine } from './progress-wording';
+import { atRiskReasons, ruleLine, ruleShortfalls } from './progress-wording';
 import { formatHours } from './view-helpers';
 
 const assessments = [
@@ -122,25 +122,100 @@ describe('atRiskReasons', () => {
   });
 });
 
-describe('atRiskReasons for staff', () => {
-  it('speaks about the student rather than to them, with the same figures', () => {
-    expect(
-      atRiskReasons(
-        [
-          { type: 'attendance_unreachable', maxReachablePercent: 62.5, requiredPercent: 80 },
-          { type: 'consecutive_absences', absences: 3, warnAfter: 3 },
-        ],
-        'staff',
-      ),
-    ).toEqual([
-      'Even if they go to every session that is left, their attendance can reach at most 62.5%. They need 80% to complete the course.',
-      'They have missed their last 3 sessions in a row.',
-    ]);
-    expect(
-      atRiskReasons(
-        [{ type: 'attendance_unreachable', maxReachablePercent: 80, requiredPercent: 80 }],
-        'staff',
-      ),
-    ).toEqual(['Their attendance is close to the least they need to complete the course.']);
+describe('atRiskReasons for the course team', () => {
+  it.each<[string, AtRiskReason[], string[]]>([
+    [
+      'attendance that cannot reach the rule',
+      [{ type: 'attendance_unreachable', maxReachablePercent: 68.8, requiredPercent: 80 }],
+      [
+        'Even attending every session that is left, attendance can reach at most 68.8%; 80% is needed to complete the course.',
+      ],
+    ],
+    [
+      'a run of absences',
+      [{ type: 'consecutive_absences', absences: 4, warnAfter: 3 }],
+      ['Missed the last 4 sessions in a row (the warning level is 3).'],
+    ],
+    [
+      'an exact boundary the rounding hides',
+      [{ type: 'attendance_unreachable', maxReachablePercent: 80, requiredPercent: 80 }],
+      ['Attendance is close to the least needed to complete the course (80%).'],
+    ],
+  ])('%s', (_label, reasons, expected) => {
+    expect(atRiskReasons(reasons, 'staff')).toEqual(expected);
+  });
+});
+
+describe('ruleShortfalls', () => {
+  const facts = {
+    assessments: [
+      { code: 'ESSAY', title: 'Reflective essay', outcome: 'refer', attempt: 2 },
+      { code: 'PRACTICE', title: 'Practice portfolio', outcome: null, attempt: null },
+      { code: 'PRESENT', title: 'Group presentation', outcome: 'fail', attempt: 1 },
+    ],
+    blocks: [
+      { title: 'Residential week 1', percent: 90 },
+      { title: 'Residential week 2', percent: 45 },
+      { title: 'Residential week 3', percent: null },
+    ],
+  };
+
+  it.each<[string, RuleResult, string[]]>([
+    [
+      'attendance below the rule',
+      { type: 'min_attendance_percent', required: 80, actual: 72, passed: false },
+      ['Attendance 72% (needs 80%)'],
+    ],
+    [
+      'attendance not measured',
+      { type: 'min_attendance_percent', required: 80, actual: null, passed: false },
+      ['Attendance not measured yet (needs 80%)'],
+    ],
+    [
+      'contact hours',
+      { type: 'min_contact_hours', required: 60, actual: 42.5, passed: false },
+      ['Contact hours 42.5 hours (needs 60 hours)'],
+    ],
+    [
+      'independent study',
+      { type: 'min_independent_hours', required: 120, actual: 100, passed: false },
+      ['Approved independent study 100 hours (needs 120 hours)'],
+    ],
+    [
+      'each block below the rule',
+      { type: 'min_block_attendance_percent', required: 50, actual: 45, passed: false },
+      ['Residential week 2: attendance 45% (needs 50%)'],
+    ],
+    [
+      'a block the rounding shows at the threshold',
+      { type: 'min_block_attendance_percent', required: 45, actual: 45, passed: false },
+      ['Residential week 2: attendance 45% (needs 45%)'],
+    ],
+    [
+      'each assessment not passed, with its outcome and attempt',
+      {
+        type: 'assessments_passed',
+        required: ['ESSAY', 'PRACTICE', 'PRESENT'],
+        actual: [],
+        passed: false,
+      },
+      [
+        'Reflective essay: referred at attempt 2, pass required',
+        'Practice portfolio: not marked yet, pass required',
+        'Group presentation: failed at attempt 1, pass required',
+      ],
+    ],
+    [
+      'an assessment code the course no longer lists',
+      { type: 'assessments_passed', required: ['OLD'], actual: [], passed: false },
+      ['OLD: not marked yet, pass required'],
+    ],
+    [
+      'a rule that holds',
+      { type: 'min_attendance_percent', required: 80, actual: 97, passed: true },
+      [],
+    ],
+  ])('%s', (_label, result, expected) => {
+    expect(ruleShortfalls(result, facts)).toEqual(expected);
   });
 });

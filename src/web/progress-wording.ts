@@ -75,16 +75,8 @@ export function ruleLine(result: RuleResult, assessments: AssessmentTitle[]): Ru
   }
 }
 
-/** Who reads the reasons: the student ("you") or their tutors and administrators ("they"). */
-export type Reader = 'student' | 'staff';
-
-const VOICE: Record<
-  Reader,
-  { you: string; your: string; You: string; Your: string; need: string }
-> = {
-  student: { you: 'you', your: 'your', You: 'You', Your: 'Your', need: 'You need' },
-  staff: { you: 'they', your: 'their', You: 'They', Your: 'Their', need: 'They need' },
-};
+/** Who reads the sentence: the student themself, or the course team about the student. */
+export type Audience = 'student' | 'staff';
 
 /**
  * The progress service's reasons for the at-risk flag, in plain words, addressed to the student
@@ -94,19 +86,106 @@ const VOICE: Record<
  */
 export function atRiskReasons(
   reasons: readonly AtRiskReason[],
-  reader: Reader = 'student',
+  audience: Audience = 'student',
 ): string[] {
-  const v = VOICE[reader];
+  const staff = audience === 'staff';
   return reasons.map((reason) => {
     switch (reason.type) {
-      case 'attendance_unreachable':
-        return reason.maxReachablePercent !== null &&
-          reason.maxReachablePercent < reason.requiredPercent
-          ? `Even if ${v.you} go to every session that is left, ${v.your} attendance can reach at most ` +
-              `${formatPercent(reason.maxReachablePercent)}. ${v.need} ${formatPercent(reason.requiredPercent)} to complete the course.`
-          : `${v.Your} attendance is close to the least ${v.you} need to complete the course.`;
+      case 'attendance_unreachable': {
+        const need = formatPercent(reason.requiredPercent);
+        if (
+          reason.maxReachablePercent === null ||
+          reason.maxReachablePercent >= reason.requiredPercent
+        ) {
+          return staff
+            ? `Attendance is close to the least needed to complete the course (${need}).`
+            : 'Your attendance is close to the least you need to complete the course.';
+        }
+        const most = formatPercent(reason.maxReachablePercent);
+        return staff
+          ? `Even attending every session that is left, attendance can reach at most ${most}; ${need} is needed to complete the course.`
+          : `Even if you go to every session that is left, your attendance can reach at most ` +
+              `${most}. You need ${need} to complete the course.`;
+      }
       case 'consecutive_absences':
-        return `${v.You} have missed ${v.your} last ${reason.absences} sessions in a row.`;
+        return staff
+          ? `Missed the last ${reason.absences} sessions in a row (the warning level is ${reason.warnAfter}).`
+          : `You have missed your last ${reason.absences} sessions in a row.`;
     }
   });
+}
+
+/** What the course team needs to explain a failed rule: the facts the rule was measured on. */
+export interface RuleFacts {
+  assessments: ReadonlyArray<{
+    code: string;
+    title: string;
+    outcome: string | null;
+    attempt: number | null;
+  }>;
+  blocks: ReadonlyArray<{ title: string; percent: number | null }>;
+}
+
+const OUTCOME_WORDS: Record<string, string> = {
+  refer: 'referred',
+  fail: 'failed',
+  pass: 'passed',
+};
+
+/**
+ * A rule that does not hold, for the course team: the actual value beside the required one,
+ * one line per thing that falls short ("Attendance 72% (needs 80%)", "Reflective essay:
+ * referred at attempt 2, pass required"). It reads the rule's result (completion-rules.ts) and
+ * the facts it was measured on; it never decides the rule again. A rule that holds gives none.
+ */
+export function ruleShortfalls(result: RuleResult, facts: RuleFacts): string[] {
+  if (result.passed) return [];
+  const required = typeof result.required === 'number' ? result.required : null;
+  const actual = typeof result.actual === 'number' ? result.actual : null;
+  switch (result.type) {
+    case 'min_attendance_percent':
+      return [
+        `Attendance ${actual === null ? 'not measured yet' : formatPercent(actual)} (needs ${formatPercent(required)})`,
+      ];
+    case 'min_contact_hours':
+      return [
+        `Contact hours ${actual === null ? 'none yet' : formatHours(actual)} (needs ${formatHours(required)})`,
+      ];
+    case 'min_independent_hours':
+      return [
+        `Approved independent study ${actual === null ? 'none yet' : formatHours(actual)} (needs ${formatHours(required)})`,
+      ];
+    case 'min_block_attendance_percent': {
+      const measured = facts.blocks.filter(
+        (b): b is { title: string; percent: number } => b.percent !== null,
+      );
+      // The rule compares exactly; a block the rounding shows at the threshold still fell short,
+      // and then the lowest block is the one that did.
+      const below = measured.filter((b) => required !== null && b.percent < required);
+      const shown = below.length ? below : measured.filter((b) => b.percent === actual).slice(0, 1);
+      if (shown.length === 0) {
+        return [
+          `Lowest teaching block ${formatPercent(actual)} (needs ${formatPercent(required)})`,
+        ];
+      }
+      return shown.map(
+        (b) =>
+          `${b.title}: attendance ${formatPercent(b.percent)} (needs ${formatPercent(required)})`,
+      );
+    }
+    case 'assessments_passed': {
+      const codes = Array.isArray(result.required) ? result.required : [];
+      const passed = new Set(Array.isArray(result.actual) ? result.actual : []);
+      const byCode = new Map(facts.assessments.map((a) => [a.code, a]));
+      return codes
+        .filter((code) => !passed.has(code))
+        .map((code) => {
+          const a = byCode.get(code);
+          const title = a?.title ?? code;
+          if (!a?.outcome) return `${title}: not marked yet, pass required`;
+          const words = OUTCOME_WORDS[a.outcome] ?? a.outcome;
+          return `${title}: ${words}${a.attempt ? ` at attempt ${a.attempt}` : ''}, pass required`;
+        });
+    }
+  }
 }

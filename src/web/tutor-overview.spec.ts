@@ -69,7 +69,7 @@ describe('atRiskRows', () => {
         enrolmentId: 'e-Ann',
         studentName: 'Ann',
         attendancePercent: 50,
-        reasons: ['They have missed their last 3 sessions in a row.'],
+        reasons: ['Missed the last 3 sessions in a row (the warning level is 3).'],
         lastMissed: { sessionId: 's9', title: 'Day 9', startsAt: new Date(0) },
       },
       {
@@ -77,7 +77,7 @@ describe('atRiskRows', () => {
         enrolmentId: 'e-Cy',
         studentName: 'Cy',
         attendancePercent: 50,
-        reasons: ['They have missed their last 3 sessions in a row.'],
+        reasons: ['Missed the last 3 sessions in a row (the warning level is 3).'],
         lastMissed: null,
       },
     ]);

@@ -16,6 +16,7 @@ import { ProgressModule } from '../progress/progress.module';
 import { ReportsModule } from '../reports/reports.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { StudentsModule } from '../students/students.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AccountPagesController } from './account-pages.controller';
 import { AdminCohortPagesController } from './admin-cohort-pages.controller';
@@ -25,6 +26,7 @@ import { AssessmentPagesController } from './assessment-pages.controller';
 import { CalendarFeedPagesController } from './calendar-feed-pages.controller';
 import { CheckInPagesController } from './check-in-pages.controller';
 import { AdminPeoplePagesController } from './admin-people-pages.controller';
+import { AdminStudentPagesController } from './admin-student-pages.controller';
 import { AdminUsersPagesController } from './admin-users-pages.controller';
 import { AdminPagesController } from './admin-pages.controller';
 import { HomeController } from './home.controller';
@@ -61,6 +63,7 @@ import { WebSession } from './web-session.service';
     StudyLogModule,
     AwardsModule,
     HistoryImportModule,
+    NotificationsModule,
   ],
   controllers: [
     SignInController,
@@ -78,6 +81,7 @@ import { WebSession } from './web-session.service';
     AccreditationPagesController,
     AdminPeoplePagesController,
     AdminUsersPagesController,
+    AdminStudentPagesController,
     NotFoundController,
   ],
   providers: [PageRenderer, WebSession],

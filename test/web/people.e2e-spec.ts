@@ -223,7 +223,8 @@ describe('people and access in a browser', () => {
 
     // The admin finds them, renames them and signs them out everywhere.
     await page.getByLabel('Search by email address or name').fill('tam tut');
-    await clickAndWait(page, page.getByRole('button', { name: 'Search' }));
+    // exact: the header's "Search for a student" is a button too.
+    await clickAndWait(page, page.getByRole('button', { name: 'Search', exact: true }));
     await clickAndWait(page, page.getByRole('link', { name: tutorEmail }));
     await expectAccessible(page, 'a user');
     await page.getByLabel('Name').fill('Tamsin Tutor');

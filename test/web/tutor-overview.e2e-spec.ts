@@ -104,9 +104,9 @@ describe("the tutor's overview of who is at risk", () => {
     const [annRow, cyRow] = rows;
     expect(annRow).toContain('Ann Atrisk');
     expect(annRow).toContain(
-      'Even if they go to every session that is left, their attendance can reach at most 25%. They need 80% to complete the course.',
+      'Even attending every session that is left, attendance can reach at most 25%; 80% is needed to complete the course.',
     );
-    expect(annRow).toContain('They have missed their last 3 sessions in a row.');
+    expect(annRow).toContain('Missed the last 3 sessions in a row (the warning level is 3).');
     expect(cyRow).toContain('Cy Behind');
     expect(cyRow).toContain('can reach at most 50%');
     expect(cyRow).not.toContain('in a row');
@@ -134,7 +134,7 @@ describe("the tutor's overview of who is at risk", () => {
     expect(new URL(page.url()).pathname).toBe(`/tutor/cohorts/${c.cohort.id}/students/${ann.id}`);
     const student = await page.locator('main').innerText();
     expect(student).toContain('At risk of not completing the course');
-    expect(student).toContain('They have missed their last 3 sessions in a row.');
+    expect(student).toContain('Missed the last 3 sessions in a row (the warning level is 3).');
     expect(student).toMatch(/Attendance\s+25%/);
     expect(student).toMatch(/Sessions attended\s+1 of 4 so far/);
     expect(student).toMatch(/Missed in a row\s+3/);

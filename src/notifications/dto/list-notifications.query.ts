@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { NOTIFICATION_STATUSES } from '../notification.entity';
 import type { NotificationStatus } from '../notification.entity';
@@ -19,4 +20,16 @@ export class ListNotificationsQuery extends PageQuery {
   @IsOptional()
   @IsIn(NOTIFICATION_STATUSES)
   status?: NotificationStatus;
+
+  @ApiPropertyOptional({
+    example: 'amara.okafor@nelft.nhs.uk',
+    description: 'Only emails sent to this address (any case)',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsEmail()
+  @MaxLength(320)
+  recipient?: string;
 }

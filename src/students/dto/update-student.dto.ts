@@ -5,9 +5,11 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
+  Matches,
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { NO_NUL } from '../../attendance/dto/save-register.dto';
 import { PROFESSIONS } from '../student.entity';
 import type { Profession } from '../student.entity';
 import { NormaliseEmail, Trim } from './create-student.dto';
@@ -55,4 +57,17 @@ export class UpdateStudentDto {
   @IsString()
   @MaxLength(50)
   registrationNumber?: string | null;
+
+  @ApiPropertyOptional({
+    maxLength: 1000,
+    description:
+      'Why the record is corrected (e.g. "Name misspelt at import"); kept in the audit event, erased with the student',
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @Matches(NO_NUL, { message: 'reason must not contain NUL characters' })
+  @MaxLength(1000)
+  reason?: string;
 }
