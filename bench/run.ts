@@ -439,7 +439,9 @@ async function pagesScenario(s: Settings, rows: Row[], notes: string[]): Promise
             .map((t) => `${t.path} ${fmt(t.medianMs, 1)} / ${fmt(t.maxMs, 1)}`)
             .join('; '),
       );
-      log(`  ${role}: ${mine.length} pages; slowest median ${fmt(worst.medianMs, 1)} ms (${worst.path})`);
+      log(
+        `  ${role}: ${mine.length} pages; slowest median ${fmt(worst.medianMs, 1)} ms (${worst.path})`,
+      );
     }
   } finally {
     await api.stop();
