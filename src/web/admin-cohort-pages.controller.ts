@@ -49,6 +49,7 @@ const ACTION_WORDS: Record<EnrolmentAction, { verb: string; done: string; title:
   withdraw: { verb: 'Withdraw', done: 'withdrawn', title: 'Withdraw' },
   defer: { verb: 'Defer', done: 'deferred', title: 'Defer' },
   transfer: { verb: 'Transfer', done: 'transferred', title: 'Transfer' },
+  resume: { verb: 'Resume', done: 'resumed', title: 'Resume after deferral' },
   reinstate: { verb: 'Reinstate', done: 'reinstated', title: 'Reinstate' },
 };
 
@@ -230,6 +231,8 @@ export class AdminCohortPagesController {
           await this.enrolments.withdraw(actor, enrolmentId, form.reason);
         } else if (action === 'reinstate') {
           await this.enrolments.reinstate(actor, enrolmentId, form.reason);
+        } else if (action === 'resume') {
+          await this.enrolments.resume(actor, enrolmentId, form.reason);
         } else {
           await this.enrolments.defer(actor, enrolmentId, form.reason);
         }

@@ -49,7 +49,7 @@ describe('enrolmentActions', () => {
   it.each<[EnrolmentStatus, string[]]>([
     ['enrolled', ['withdraw', 'defer', 'transfer']],
     ['waitlisted', ['withdraw', 'transfer']],
-    ['deferred', ['withdraw', 'transfer']],
+    ['deferred', ['resume', 'withdraw', 'transfer']],
     ['completed', []],
     ['not_completed', []],
     // A withdrawal made in error is undone by reinstating; nothing else comes back.

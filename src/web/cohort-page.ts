@@ -51,25 +51,35 @@ export function sortLinks(current: ProgressSort): {
   };
 }
 
-export type EnrolmentAction = 'withdraw' | 'defer' | 'transfer' | 'reinstate';
+export type EnrolmentAction = 'withdraw' | 'defer' | 'transfer' | 'resume' | 'reinstate';
 
-const ACTION_TARGET: Record<Exclude<EnrolmentAction, 'reinstate'>, EnrolmentStatus> = {
+const ACTION_TARGET: Record<Exclude<EnrolmentAction, 'reinstate' | 'resume'>, EnrolmentStatus> = {
   withdraw: 'withdrawn',
   defer: 'deferred',
   transfer: 'transferred',
 };
 
-const ACTIONS: readonly EnrolmentAction[] = ['withdraw', 'defer', 'transfer', 'reinstate'];
+const ACTIONS: readonly EnrolmentAction[] = [
+  'resume',
+  'withdraw',
+  'defer',
+  'transfer',
+  'reinstate',
+];
 
 /**
- * The actions an enrolment in `status` offers, in display order. Reinstate is offered where the
+ * The actions an enrolment in `status` offers, in display order. Resume is a deferral's way back.
+ * Reinstate is offered where the
  * state table allows a move back to a seat only with the reinstate permission (a withdrawal).
  */
 export function enrolmentActions(status: EnrolmentStatus): EnrolmentAction[] {
   return ACTIONS.filter((action) =>
     action === 'reinstate'
       ? (REINSTATE_TRANSITIONS[status] ?? []).includes('enrolled')
-      : canTransition(status, ACTION_TARGET[action]),
+      : action === 'resume'
+        ? // back from a deferral: a seat if one is free, else the waiting list (the service decides)
+          status === 'deferred' && canTransition(status, 'enrolled')
+        : canTransition(status, ACTION_TARGET[action]),
   );
 }
 

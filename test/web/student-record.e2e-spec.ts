@@ -282,6 +282,56 @@ describe('a student record in a browser', () => {
     await expectAccessible(page, 'student record after reinstating');
   });
 
+  it('a deferred student resumes from their record, back into a seat', async () => {
+    const api = () => t.http();
+    const dev = await api()
+      .post('/api/v1/students')
+      .set(bearer(admin))
+      .send({
+        givenName: 'Dev',
+        familyName: 'Shah',
+        email: `dev.shah.${Date.now()}@nelft.example`,
+        profession: 'nurse',
+      })
+      .expect(201);
+    const enrolment = await api()
+      .post(`/api/v1/cohorts/${a.cohort.id}/enrolments`)
+      .set(bearer(admin))
+      .send({ studentId: dev.body.id, route: 'graduate_certificate' })
+      .expect(201);
+    // The cohort is full (3 of 3 after the reinstatement): Dev waits, takes Wanda's seat when she
+    // leaves again, then defers.
+    expect(enrolment.body.status).toBe('waitlisted');
+    await api()
+      .post(`/api/v1/enrolments/${a.wanda.enrolmentId}/withdraw`)
+      .set(bearer(admin))
+      .send({ reason: 'Left the trust after all' })
+      .expect(200);
+    await api()
+      .post(`/api/v1/enrolments/${enrolment.body.id}/defer`)
+      .set(bearer(admin))
+      .send({ reason: 'Maternity leave' })
+      .expect(200);
+
+    page = await newPage(browser, t.baseUrl);
+    await signIn(page, admin.email);
+    await page.goto(`/admin/students/${dev.body.id}`);
+    await clickAndWait(page, main().getByRole('link', { name: /^Resume/ }));
+    expect(await page.locator('h1').innerText()).toContain('Resume after deferral');
+    await expectAccessible(page, 'resume');
+    await page.getByLabel('Reason').fill('Back from maternity leave');
+    await clickAndWait(page, page.getByRole('button', { name: 'Resume Dev Shah' }));
+    await expect(page.locator('.nhsuk-notification-banner').innerText()).resolves.toContain(
+      `Their enrolment in ${a.cohort.name} is now: Enrolled`,
+    );
+    const history = await page
+      .locator('table', { has: page.locator('caption', { hasText: 'Status history' }) })
+      .innerText();
+    expect(history).toMatch(
+      /Resumed after deferral: Deferred to Enrolled\s+Back from maternity leave/,
+    );
+  });
+
   it('erasure waits behind a confirmation page', async () => {
     page = await newPage(browser, t.baseUrl);
     await signIn(page, admin.email);
