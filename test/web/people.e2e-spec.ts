@@ -201,7 +201,7 @@ describe('people and access in a browser', () => {
     await expectAccessible(page, 'users');
     await clickAndWait(page, page.getByRole('button', { name: 'Invite a member of staff' }));
     await page.getByLabel('Email address').fill(tutorEmail);
-    await page.getByLabel('Name').fill('Tam Tutor');
+    await page.getByLabel('Name', { exact: true }).fill('Tam Tutor');
     await page.getByLabel('Tutor', { exact: true }).check();
     await page.getByLabel('Cohort 32 (PODUSR)').check();
     await expectAccessible(page, 'invite a member of staff');
@@ -227,7 +227,7 @@ describe('people and access in a browser', () => {
     await clickAndWait(page, page.getByRole('button', { name: 'Search', exact: true }));
     await clickAndWait(page, page.getByRole('link', { name: tutorEmail }));
     await expectAccessible(page, 'a user');
-    await page.getByLabel('Name').fill('Tamsin Tutor');
+    await page.getByLabel('Name', { exact: true }).fill('Tamsin Tutor');
     await clickAndWait(page, page.getByRole('button', { name: 'Save changes' }));
     expect(await page.locator('h1').innerText()).toBe('Tamsin Tutor');
     await clickAndWait(page, page.getByRole('button', { name: 'Sign out everywhere' }));
