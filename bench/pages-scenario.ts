@@ -177,10 +177,12 @@ export async function timePages(
         }
         continue;
       }
-      if (got.status !== 200 || got.html === null) {
+      if (got.status !== 200) {
         failures.push(`${role} ${path}: ${got.status}`);
         continue;
       }
+      if (got.html === null) continue; // a download (JSON, PDF, CSV...), not a page
+
       pages.push(path);
       for (const link of pageLinks(got.html)) {
         if (seen.has(link)) continue;
