@@ -235,10 +235,7 @@ export class AdminSetupPagesController {
     @UuidParam('blockId') blockId: string,
     @Res() reply: FastifyReply,
   ) {
-    const [cohort, block] = await Promise.all([
-      this.cohorts.get(actor, id),
-      this.blocks.find(actor, id, blockId),
-    ]);
+    const { cohort, block } = await this.cohortAndBlock(actor, id, blockId);
     const form = Object.assign(new BlockForm(), {
       title: block.title,
       startDate: block.startDate,
@@ -256,10 +253,7 @@ export class AdminSetupPagesController {
     @Body() body: unknown,
     @Res() reply: FastifyReply,
   ) {
-    const [cohort, block] = await Promise.all([
-      this.cohorts.get(actor, id),
-      this.blocks.find(actor, id, blockId),
-    ]);
+    const { cohort, block } = await this.cohortAndBlock(actor, id, blockId);
     const { form, errors } = await validateForm(BlockForm, body);
     if (errors.length === 0) {
       try {
@@ -280,10 +274,7 @@ export class AdminSetupPagesController {
     @UuidParam('blockId') blockId: string,
     @Res() reply: FastifyReply,
   ) {
-    const [cohort, block] = await Promise.all([
-      this.cohorts.get(actor, id),
-      this.blocks.find(actor, id, blockId),
-    ]);
+    const { cohort, block } = await this.cohortAndBlock(actor, id, blockId);
     return this.renderBlockDelete(reply, cohort, block, new BlockDeleteForm(), []);
   }
 
@@ -296,10 +287,7 @@ export class AdminSetupPagesController {
     @Body() body: unknown,
     @Res() reply: FastifyReply,
   ) {
-    const [cohort, block] = await Promise.all([
-      this.cohorts.get(actor, id),
-      this.blocks.find(actor, id, blockId),
-    ]);
+    const { cohort, block } = await this.cohortAndBlock(actor, id, blockId);
     const { form, errors } = await validateForm(BlockDeleteForm, body);
     if (errors.length === 0 && block.sessionCount > 0 && form.sessions === '') {
       errors.push(formError('sessions', 'Select what happens to the sessions of the block'));
@@ -487,6 +475,15 @@ export class AdminSetupPagesController {
       },
       status,
     );
+  }
+
+  /** The cohort and one of its blocks, each read with the actor's scope (404 if not theirs). */
+  private async cohortAndBlock(actor: Actor, cohortId: string, blockId: string) {
+    const [cohort, block] = await Promise.all([
+      this.cohorts.get(actor, cohortId),
+      this.blocks.find(actor, cohortId, blockId),
+    ]);
+    return { cohort, block };
   }
 
   private renderBlockEdit(
