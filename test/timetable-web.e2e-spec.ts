@@ -118,8 +118,9 @@ describe('timetable on the web: cancelling sessions and calendar feeds', () => {
 
     expect((await progressOf(seated.enrolmentId)).percent).toBe(100);
     // The worker's outbox may also carry earlier specs' mail on this database: pick ours.
-    const [email] = await eventually(() =>
-      Promise.resolve(mail.to(seated.email).length > 0 && mail.to(seated.email)),
+    const [email] = await eventually(
+      () => Promise.resolve(mail.to(seated.email).length > 0 && mail.to(seated.email)),
+      60_000,
     );
     expect(email.to).toEqual([seated.email]);
     expect(email.subject).toMatch(/^Cancelled: Called-off day, /);
