@@ -115,8 +115,10 @@ export async function expectAccessible(page: Page, label = page.url()): Promise<
     const w = globalThis as unknown as AxeWindow;
     return w.axe.run(w.document, { resultTypes: ['violations'] });
   });
+  // Serious and critical ones, and "region" (moderate): content outside every landmark, such as
+  // a back link before <main>, is lost to people who move by landmarks.
   const serious = result.violations.filter(
-    (v) => v.impact === 'serious' || v.impact === 'critical',
+    (v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'region',
   );
   if (serious.length === 0) return;
   const lines = serious.map((v) => {
