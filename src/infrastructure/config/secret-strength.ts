@@ -7,10 +7,13 @@ import { ConfigError, type AppConfig } from './app-config';
 export const EXAMPLE_JWT_SECRET = 'change-me-to-a-long-random-string-of-32-chars';
 
 /**
- * About 100 bits by zxcvbn's estimate: 32 random hex digits pass, a sentence or a repeated word
- * does not. `openssl rand -base64 32` gives about 140.
+ * zxcvbn's estimate, in log10 guesses. It undercounts random hex: short words and dates turn up
+ * in it by chance ("bad", "1891"), so 32 random hex digits (128 bits) score from 27 up, median
+ * 31.5 (480 samples); at 30 one `openssl rand -hex 16` in 13 was refused. 26 passes them and
+ * still refuses a sentence of words (25.7), a repeated word (11.3) or a run (4.3).
+ * `openssl rand -base64 32` scores about 44.
  */
-const MIN_GUESSES_LOG10 = 30;
+const MIN_GUESSES_LOG10 = 26;
 
 let estimator: ZxcvbnFactory | undefined;
 
