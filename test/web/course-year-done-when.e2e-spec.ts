@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { Clock } from '../../src/common/clock';
 import {
   clickAndWait,
   expectAccessible,
@@ -16,6 +15,7 @@ import {
 import { icsLines } from '../helpers/cohorts-factories';
 import { makeCourse } from '../helpers/factories';
 import { pdfText } from '../helpers/pdf-text';
+import { TestClock } from '../helpers/test-clock';
 import { bearer, createUser, TestUser } from '../helpers/test-app';
 
 /**
@@ -35,7 +35,6 @@ import { bearer, createUser, TestUser } from '../helpers/test-app';
 jest.setTimeout(300_000);
 
 const FIRST_START = Date.UTC(2027, 9, 28, 8, 30); // 09:30 BST on Thursday 28 October 2027
-const STEP = 30_000;
 
 describe('the course year from the web: done when', () => {
   let t: WebTestApp;
@@ -43,6 +42,7 @@ describe('the course year from the web: done when', () => {
   let course: { id: string; code: string };
   let admin: TestUser;
   let tutor: TestUser;
+  let clock: TestClock;
   const number = 800 + Math.floor(Math.random() * 90);
   const family = `Doneby${randomUUID().slice(0, 4)}`;
 
@@ -52,9 +52,8 @@ describe('the course year from the web: done when', () => {
     course = await makeCourse(t.db, { title: `POD certificate ${randomUUID().slice(0, 4)}` });
     admin = await createUser(t, 'admin');
     tutor = await createUser(t, 'tutor');
-    // Whole 30-second steps, so the codes change when the real clock's steps do.
-    const offset = Math.round((FIRST_START + 5 * 60_000 - Date.now()) / STEP) * STEP;
-    jest.spyOn(t.app.get(Clock), 'now').mockImplementation(() => Date.now() + offset);
+    clock = new TestClock(t.app);
+    clock.set(FIRST_START + 5 * 60_000);
   });
   afterAll(async () => {
     jest.restoreAllMocks();
@@ -182,7 +181,7 @@ describe('the course year from the web: done when', () => {
     );
     expect(new URL(tutorPage.url()).pathname).toBe(`/tutor/sessions/${day1.id}/register`);
     // The screen reloads itself when the code changes: open it early in a step.
-    while (Date.now() % STEP > 8_000) await new Promise((r) => setTimeout(r, 500));
+    clock.toStartOfNextCheckInStep();
     await clickAndWait(tutorPage, tutorPage.getByRole('link', { name: 'Show the check-in code' }));
     await expectAccessible(tutorPage, 'check-in code');
     await screenshot(tutorPage, 'done-when-check-in-code');

@@ -19,6 +19,7 @@ import {
   makeStudent,
 } from '../helpers/factories';
 import { createUser } from '../helpers/test-app';
+import { TestClock } from '../helpers/test-clock';
 
 /**
  * A course year set up from the browser by an administrator: a cohort, a residential week of
@@ -44,6 +45,7 @@ describe('setting a course year up in a browser', () => {
     tutor = await createUser(t, 'tutor');
   });
   afterAll(async () => {
+    jest.restoreAllMocks();
     await browser?.close();
     await t?.close();
   });
@@ -244,7 +246,7 @@ describe('setting a course year up in a browser', () => {
     expect(new URL(tutorPage.url()).pathname).toBe(`/tutor/sessions/${today.id}/register`);
     // The screen reloads itself when the code changes: open it early in a 30-second step, so
     // the accessibility check is not cut short by that reload.
-    while (Date.now() % 30_000 > 8_000) await new Promise((r) => setTimeout(r, 500));
+    new TestClock(t.app).toStartOfNextCheckInStep();
     await clickAndWait(tutorPage, tutorPage.getByRole('link', { name: 'Show the check-in code' }));
     await expectAccessible(tutorPage, 'check-in code');
     await screenshot(tutorPage, 'tutor-check-in-code');
