@@ -1,9 +1,11 @@
-import PDFDocument from 'pdfkit';
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { ATTENDANCE_STATUSES, labelOf } from '../common/labels';
+import { lazyRequire } from '../common/lazy-require';
 import { safeCell } from '../reports/spreadsheet-safe';
 import type { RegisterView } from './attendance.service';
+
+const pdfkit = lazyRequire<typeof import('pdfkit')>('pdfkit');
 
 /**
  * Column order of a register's CSV; a header row names them. `status` keeps the API's code for
@@ -54,7 +56,7 @@ export function signInSheetPdf(
   register: RegisterView,
   facts: { cohortName: string; timezone: string; location: string | null },
 ): Promise<Buffer> {
-  const doc = new PDFDocument({
+  const doc = new (pdfkit())({
     size: 'A4',
     margin: 40,
     info: { Title: `Sign-in sheet: ${register.session.title}` },

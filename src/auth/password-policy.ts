@@ -1,6 +1,5 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary as commonWords } from '@zxcvbn-ts/language-common';
-import { dictionary as englishWords, translations } from '@zxcvbn-ts/language-en';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { zxcvbnEstimator } from '../common/zxcvbn';
 
 /** ASVS 6.2.1 asks at least 8; a 12-character floor keeps the API's long-standing minimum. */
 export const PASSWORD_MIN_LENGTH = 12;
@@ -12,11 +11,7 @@ export const PASSWORD_MIN_SCORE = 3;
 /** Words of this service an attacker would try first (ASVS 6.2.11). */
 const SERVICE_WORDS = ['pod', 'cohorts', 'podcohorts', 'nelft', 'lsbu', 'open', 'dialogue'];
 
-const zxcvbn = new ZxcvbnFactory({
-  dictionary: { ...commonWords, ...englishWords },
-  graphs: adjacencyGraphs,
-  translations,
-});
+let zxcvbn: ZxcvbnFactory | undefined;
 
 export type PasswordVerdict = { ok: true } | { ok: false; reason: string };
 
@@ -35,6 +30,7 @@ export function checkNewPassword(password: string, context: string[] = []): Pass
     return { ok: false, reason: `must be at most ${PASSWORD_MAX_LENGTH} characters` };
   }
   const inputs = [...SERVICE_WORDS, ...context.flatMap(contextWords)];
+  zxcvbn ??= zxcvbnEstimator();
   const result = zxcvbn.check(password, inputs);
   if (result.score >= PASSWORD_MIN_SCORE) return { ok: true };
   const warning = result.feedback.warning ? ` (${result.feedback.warning.replace(/\.$/, '')})` : '';

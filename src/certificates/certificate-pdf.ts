@@ -1,5 +1,7 @@
-import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import { lazyRequire } from '../common/lazy-require';
+
+const pdfkit = lazyRequire<typeof import('pdfkit')>('pdfkit');
 
 export interface CertificatePdfInput {
   holderName: string;
@@ -44,7 +46,7 @@ export function verificationQr(url: string): QrMatrix {
  */
 export function renderCertificatePdf(input: CertificatePdfInput, qr: QrMatrix): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({
+    const doc = new (pdfkit())({
       size: 'A4',
       layout: 'landscape',
       margin: 0,

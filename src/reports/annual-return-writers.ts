@@ -1,5 +1,3 @@
-import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
 import { AnnualReturn, AnnualReturnCohort, FIGURE_DEFINITIONS } from './annual-return';
 import {
   assessmentLabel,
@@ -9,7 +7,11 @@ import {
   labelOf,
   PROFESSIONS,
 } from '../common/labels';
+import { lazyRequire } from '../common/lazy-require';
 import { safeCell } from './spreadsheet-safe';
+
+const exceljs = lazyRequire<typeof import('exceljs')>('exceljs');
+const pdfkit = lazyRequire<typeof import('pdfkit')>('pdfkit');
 
 type Cell = string | number | null;
 
@@ -95,7 +97,7 @@ const title = (r: AnnualReturn) => `${r.courseCode} annual return ${r.year}: ${r
 
 /** Sheet 1 the figures (cohorts as columns), sheet 2 the definitions. No formulas, ever. */
 export async function annualReturnXlsx(r: AnnualReturn): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (exceljs().Workbook)();
   const sheet = workbook.addWorksheet('Annual return');
   const { header, rows } = annualReturnTable(r);
   const text = (v: Cell) => (typeof v === 'string' ? safeCell(v) : v);
@@ -120,7 +122,7 @@ export async function annualReturnXlsx(r: AnnualReturn): Promise<Buffer> {
 /** A4 portrait, built-in Helvetica: the figures, a cohort per column, then the definitions. */
 export function annualReturnPdf(r: AnnualReturn): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({
+    const doc = new (pdfkit())({
       size: 'A4',
       margin: 48,
       info: { Title: title(r), Creator: 'POD Cohorts', Producer: 'POD Cohorts' },

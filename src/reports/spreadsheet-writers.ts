@@ -1,9 +1,12 @@
 import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
+import type * as ExcelJS from 'exceljs';
 import { Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { lazyRequire } from '../common/lazy-require';
 import { AccreditationRow, headerCells, ReportColumn, rowCells } from './accreditation-columns';
 import { CellValue, safeCell } from './spreadsheet-safe';
+
+const exceljs = lazyRequire<typeof import('exceljs')>('exceljs');
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 export const XLSX_CONTENT_TYPE =
@@ -81,7 +84,7 @@ export async function writeXlsx(
   sheetName = 'Accreditation',
 ): Promise<number> {
   let count = 0;
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const workbook = new (exceljs().stream.xlsx.WorkbookWriter)({
     stream: out,
     useStyles: false,
     useSharedStrings: false,
@@ -110,7 +113,7 @@ export async function xlsxBuffer(
   header: readonly string[],
   rows: ReadonlyArray<readonly CellValue[]>,
 ): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (exceljs().Workbook)();
   const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = header.map((h) => ({ width: Math.max(10, h.length + 2) }));
   sheet.addRow(header.map((h) => safeCell(h)));

@@ -1,6 +1,5 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary as commonWords } from '@zxcvbn-ts/language-common';
-import { dictionary as englishWords } from '@zxcvbn-ts/language-en';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { zxcvbnEstimator } from '../../common/zxcvbn';
 import { ConfigError, type AppConfig } from './app-config';
 
 /** JWT_SECRET as .env.example ships it: published, so never a secret. */
@@ -22,10 +21,7 @@ export function jwtSecretProblem(secret: string): string | null {
   if (secret.trim() === EXAMPLE_JWT_SECRET) {
     return 'JWT_SECRET is the example value from .env.example; generate one with `openssl rand -base64 32`';
   }
-  estimator ??= new ZxcvbnFactory({
-    dictionary: { ...commonWords, ...englishWords },
-    graphs: adjacencyGraphs,
-  });
+  estimator ??= zxcvbnEstimator();
   if (estimator.check(secret).guessesLog10 < MIN_GUESSES_LOG10) {
     return 'JWT_SECRET is guessable (words, repeats or sequences); generate one with `openssl rand -base64 32`';
   }

@@ -2,8 +2,11 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer, { Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import { lazyRequire } from '../../common/lazy-require';
 import { AppConfig } from '../config/app-config';
+
+const nodemailer = lazyRequire<typeof import('nodemailer')>('nodemailer');
 
 export interface OutgoingAttachment {
   filename: string;
@@ -35,34 +38,38 @@ export interface SentMail {
  * The Message-ID is derived from the dedupe key: if a crash between the SMTP server's accept and
  * the outbox update makes the worker send again, the copies share one Message-ID, which mail
  * clients and many servers use to drop the duplicate.
+ *
+ * The transport is made on the first send, so an API process, which never sends, does not load
+ * nodemailer.
  */
 @Injectable()
 export class Mailer implements OnApplicationShutdown {
   private readonly logger = new Logger(Mailer.name);
-  private readonly smtp: Transporter | null;
-  private readonly files: Transporter | null;
   private readonly domain: string;
+  private transport: Transporter | undefined;
 
   constructor(private readonly config: AppConfig) {
     this.domain = new URL(config.PUBLIC_BASE_URL).hostname || 'pod-cohorts.local';
-    this.smtp = config.SMTP_URL
-      ? nodemailer.createTransport({
-          url: config.SMTP_URL,
-          pool: true,
-          maxConnections: 2,
-          connectionTimeout: 10_000,
-          greetingTimeout: 10_000,
-          socketTimeout: 60_000,
-        })
-      : null;
-    this.files =
-      !this.smtp && config.MAIL_DIR
-        ? nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
-        : null;
   }
 
   get mode(): 'smtp' | 'files' | 'none' {
-    return this.smtp ? 'smtp' : this.files ? 'files' : 'none';
+    return this.config.SMTP_URL ? 'smtp' : this.config.MAIL_DIR ? 'files' : 'none';
+  }
+
+  /** SMTP (pooled) or, for files, a transport that builds the message into a buffer. */
+  private transporter(): Transporter {
+    this.transport ??=
+      this.mode === 'smtp'
+        ? nodemailer().createTransport({
+            url: this.config.SMTP_URL,
+            pool: true,
+            maxConnections: 2,
+            connectionTimeout: 10_000,
+            greetingTimeout: 10_000,
+            socketTimeout: 60_000,
+          })
+        : nodemailer().createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    return this.transport;
   }
 
   async send(mail: OutgoingMail): Promise<SentMail> {
@@ -79,12 +86,15 @@ export class Mailer implements OnApplicationShutdown {
         content: a.content,
       })),
     };
-    if (this.smtp) {
-      const info = (await this.smtp.sendMail(message)) as { messageId: string };
+    if (this.mode === 'smtp') {
+      const info = (await this.transporter().sendMail(message)) as { messageId: string };
       return { messageId: info.messageId };
     }
-    if (this.files && this.config.MAIL_DIR) {
-      const info = (await this.files.sendMail(message)) as { messageId: string; message: Buffer };
+    if (this.mode === 'files' && this.config.MAIL_DIR) {
+      const info = (await this.transporter().sendMail(message)) as {
+        messageId: string;
+        message: Buffer;
+      };
       await mkdir(this.config.MAIL_DIR, { recursive: true });
       const path = join(
         this.config.MAIL_DIR,
@@ -98,7 +108,6 @@ export class Mailer implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    this.smtp?.close();
-    this.files?.close();
+    this.transport?.close();
   }
 }
