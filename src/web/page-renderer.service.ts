@@ -37,33 +37,18 @@ export class PageRenderer implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly session: WebSession,
   ) {
-    // Templates are compiled once and kept, in every mode: recompiling nhsuk-frontend's macros on
-    // each render made a 70-student register take seconds in the local run and block the event
-    // loop. The built app never edits its templates; restart to pick up a change.
-    const loader = new FileSystemLoader([VIEWS_DIR, NHSUK_DIST_DIR], { noCache: false });
-    this.env = new Environment(loader, { autoescape: true, trimBlocks: true, lstripBlocks: true });
-    for (const [name, filter] of Object.entries(VIEW_FILTERS)) {
-      this.env.addFilter(name, filter as (...args: unknown[]) => unknown);
-    }
-    this.env.addFilter('fieldError', fieldError);
-    this.env.addFilter('fieldId', fieldId);
-    this.env.addGlobal('serviceName', SERVICE_NAME);
+    this.env = viewEnvironment();
   }
 
   /**
    * Compiles every template before the first request: our views and nhsuk-frontend's
    * components, which the pages import by name. Otherwise the first visitor of each page waits
    * for its compilation (hundreds of ms for a page of macros), blocking the event loop for
-   * every other request meanwhile.
+   * every other request meanwhile. Once per process: a second app in the same process (the
+   * e2e specs start several) reuses the compiled templates.
    */
   onModuleInit(): void {
-    const names = [
-      ...templateNames(VIEWS_DIR, VIEWS_DIR, APP_ASSETS_DIR),
-      // its components and shared macros (not its documentation fixtures)
-      ...templateNames(join(NHSUK_DIR, 'components'), NHSUK_DIST_DIR),
-      ...templateNames(join(NHSUK_DIR, 'macros'), NHSUK_DIST_DIR),
-    ];
-    for (const name of names) this.env.getTemplate(name, true);
+    precompile(this.env);
   }
 
   /** Sends `view` as the whole response. Personal pages must not outlive sign-out in a cache. */
@@ -107,6 +92,41 @@ export class PageRenderer implements OnModuleInit {
 }
 
 /** Names (as the loader resolves them, "/"-separated) of the .njk files under `dir`. */
+let shared: { env: Environment; compiled: boolean } | undefined;
+
+/**
+ * The views' Nunjucks environment, one per process: its filters and globals depend on no
+ * request or setting. Templates are compiled once and kept, in every mode: recompiling
+ * nhsuk-frontend's macros on each render made a 70-student register take seconds in the local
+ * run and block the event loop. The built app never edits its templates; restart to pick up a
+ * change.
+ */
+function viewEnvironment(): Environment {
+  if (shared) return shared.env;
+  const loader = new FileSystemLoader([VIEWS_DIR, NHSUK_DIST_DIR], { noCache: false });
+  const env = new Environment(loader, { autoescape: true, trimBlocks: true, lstripBlocks: true });
+  for (const [name, filter] of Object.entries(VIEW_FILTERS)) {
+    env.addFilter(name, filter as (...args: unknown[]) => unknown);
+  }
+  env.addFilter('fieldError', fieldError);
+  env.addFilter('fieldId', fieldId);
+  env.addGlobal('serviceName', SERVICE_NAME);
+  shared = { env, compiled: false };
+  return env;
+}
+
+function precompile(env: Environment): void {
+  if (!shared || shared.env !== env || shared.compiled) return;
+  const names = [
+    ...templateNames(VIEWS_DIR, VIEWS_DIR, APP_ASSETS_DIR),
+    // its components and shared macros (not its documentation fixtures)
+    ...templateNames(join(NHSUK_DIR, 'components'), NHSUK_DIST_DIR),
+    ...templateNames(join(NHSUK_DIR, 'macros'), NHSUK_DIST_DIR),
+  ];
+  for (const name of names) env.getTemplate(name, true);
+  shared.compiled = true;
+}
+
 function templateNames(dir: string, root: string, skip?: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
