@@ -49,12 +49,18 @@ export class NotificationsQueue {
     await this.send(notificationIds);
   }
 
+  /**
+   * All ids at once: ioredis sends the commands without waiting for each answer, so the sweep's
+   * up to 500 ids take a few round trips to Redis instead of three each.
+   */
   private async removeFinished(jobIds: string[]): Promise<void> {
-    for (const id of jobIds) {
-      const job = await this.queue.getJob(id);
-      const state = job ? await job.getState() : null;
-      if (job && (state === 'completed' || state === 'failed')) await job.remove();
-    }
+    await Promise.all(
+      jobIds.map(async (id) => {
+        const job = await this.queue.getJob(id);
+        const state = job ? await job.getState() : null;
+        if (job && (state === 'completed' || state === 'failed')) await job.remove();
+      }),
+    );
   }
 
   /** Idempotent: every worker calls it at boot; one scheduler exists per id. */

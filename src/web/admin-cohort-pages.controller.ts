@@ -18,6 +18,7 @@ import type { Actor } from '../auth/actor';
 import { CohortsService } from '../cohorts/cohorts.service';
 import { UuidParam } from '../common/uuid-param';
 import { CompletionService } from '../completion/completion.service';
+import { labelOf, ROUTES as ROUTE_LABELS } from '../common/labels';
 import { ROUTES } from '../courses/course.entity';
 import { EnrolmentsService, EnrolmentView } from '../enrolments/enrolments.service';
 import { ProgressService } from '../progress/progress.service';
@@ -41,7 +42,6 @@ import { ReasonForm, TransferForm } from './dto/reason-form.dto';
 import { formError, FormError, formErrorsFrom, validateForm } from './forms';
 import { PageRenderer } from './page-renderer.service';
 import { WebExceptionFilter } from './web-exception.filter';
-import { routeLabel } from './view-helpers';
 
 const EVERYTHING = { limit: 500, offset: 0 };
 
@@ -186,7 +186,7 @@ export class AdminCohortPagesController {
         cohort,
         form,
         errors,
-        routeItems: ROUTES.map((r) => ({ value: r, text: routeLabel(r) })),
+        routeItems: ROUTES.map((r) => ({ value: r, text: labelOf(ROUTE_LABELS, r) })),
       },
       errors.length ? status : 200,
     );

@@ -6,6 +6,7 @@ import { CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { CohortsService } from '../cohorts/cohorts.service';
 import { UuidParam } from '../common/uuid-param';
+import { labelOf, ROUTES as ROUTE_LABELS } from '../common/labels';
 import { ROUTES } from '../courses/course.entity';
 import type { AcademicRoute } from '../courses/course.entity';
 import { EnrolmentsService } from '../enrolments/enrolments.service';
@@ -15,7 +16,6 @@ import { CsrfGuard } from './csrf.guard';
 import { BulkEnrolForm } from './dto/bulk-enrol-form.dto';
 import { formError, FormError, formErrorsFrom, validateForm } from './forms';
 import { PageRenderer } from './page-renderer.service';
-import { routeLabel } from './view-helpers';
 import { WebExceptionFilter } from './web-exception.filter';
 
 const MAX_STUDENTS = 500;
@@ -163,7 +163,7 @@ export class AdminPeoplePagesController {
         form,
         errors,
         done,
-        routeItems: ROUTES.map((r) => ({ value: r, text: routeLabel(r) })),
+        routeItems: ROUTES.map((r) => ({ value: r, text: labelOf(ROUTE_LABELS, r) })),
       },
       errors.length ? status : 200,
     );

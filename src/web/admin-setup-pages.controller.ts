@@ -22,8 +22,7 @@ import { formError, FormError, formErrorsFrom, validateForm } from './forms';
 import { PageRenderer } from './page-renderer.service';
 import { weekSessions } from './timetable-form';
 import { WebExceptionFilter } from './web-exception.filter';
-import { sessionKindLabel } from './view-helpers';
-import { COHORT_STATUSES } from '../common/labels';
+import { COHORT_STATUSES, labelOf, SESSION_KINDS as SESSION_KIND_LABELS } from '../common/labels';
 
 const EVERYTHING = { limit: 500, offset: 0 };
 
@@ -468,7 +467,7 @@ export class AdminSetupPagesController {
         blockItems: blocks.items.map((b) => ({ value: b.id, text: b.title })),
         kindItems: SESSION_KINDS.map((k) => ({
           value: k,
-          text: sessionKindLabel(k),
+          text: labelOf(SESSION_KIND_LABELS, k),
         })),
         notice: extra.notice ?? null,
         errors: extra.errors ?? [],

@@ -1,4 +1,4 @@
-import { labelOf, PROFESSIONS as PROFESSION_LABELS } from '../common/labels';
+import { ATTENDANCE_STATUSES, labelOf, PROFESSIONS as PROFESSION_LABELS } from '../common/labels';
 import type { AssessmentEntry } from '../assessments/assessments.service';
 import type { AuditTrailEvent } from '../audit/audit.service';
 import type { CertificateView } from '../certificates/certificates.service';
@@ -12,7 +12,7 @@ import type { StudentView } from '../students/students.service';
 import { enrolmentActions, isEnrolmentAction } from './cohort-page';
 import { StudentDetailsForm } from './dto/student-forms.dto';
 import { atRiskReasons, ruleShortfalls } from './progress-wording';
-import { assessmentOutcomeTag, attendanceLabel, enrolmentStatusTag } from './view-helpers';
+import { assessmentOutcomeTag, enrolmentStatusTag } from './view-helpers';
 
 /**
  * The administrator's page for one student: what the services answered, arranged per enrolment
@@ -168,7 +168,7 @@ export function trailLine(e: AuditTrailEvent, recordNames: ReadonlyMap<string, s
     const attempt = typeof after.attempt === 'number' ? after.attempt : 1;
     detail = `${assessmentOutcomeTag(String(after.outcome)).text}, attempt ${attempt}`;
   } else if (e.entityType === 'attendance_record' && text(after.status)) {
-    detail = attendanceLabel(String(after.status));
+    detail = labelOf(ATTENDANCE_STATUSES, String(after.status));
   } else if (text(after.reason)) {
     detail = `Reason: ${String(after.reason)}`;
   }

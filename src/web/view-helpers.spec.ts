@@ -1,7 +1,6 @@
 import {
   apologyStatusTag,
   assessmentOutcomeTag,
-  attendanceLabel,
   certificateStatusTag,
   cohortStatusTag,
   enrolmentStatusTag,
@@ -10,7 +9,7 @@ import {
   formatDay,
   formatPercent,
   formatTime,
-  routeLabel,
+  label,
   VIEW_FILTERS,
 } from './view-helpers';
 
@@ -86,7 +85,7 @@ describe('labels', () => {
     ['graduate_certificate', 'Graduate certificate (level 6)'],
     ['postgraduate_certificate', 'Postgraduate certificate (level 7)'],
   ])('route %s reads %s', (route, text) => {
-    expect(routeLabel(route)).toBe(text);
+    expect(label(route, 'ROUTES')).toBe(text);
   });
 });
 
@@ -107,8 +106,8 @@ describe('labels and tags', () => {
     ['present', 'Present'],
     ['left_early', 'Left early'],
     ['odd', 'odd'],
-  ])('attendance %s -> %s', (status, label) => {
-    expect(attendanceLabel(status)).toBe(label);
+  ])('attendance %s -> %s', (status, text) => {
+    expect(VIEW_FILTERS.label(status, 'ATTENDANCE_STATUSES')).toBe(text);
   });
 
   it.each([
@@ -129,25 +128,39 @@ describe('labels and tags', () => {
   });
 });
 
-describe('one filter per code family, worded by common/labels.ts', () => {
+describe('the label filter: any code family, worded by common/labels.ts', () => {
   it.each([
-    ['professionLabel', 'peer_support_worker', 'Peer support worker'],
-    ['ruleLabel', 'min_block_attendance_percent', 'Minimum attendance in every block'],
-    ['studyKindLabel', 'reflective_writing', 'Reflective writing'],
-    ['studyStatusLabel', 'submitted', 'Waiting for review'],
-    ['apologyStatusLabel', 'pending', 'Waiting for a decision'],
-    ['awardResultLabel', 'distinction', 'Distinction'],
-    ['roleLabel', 'admin', 'Administrator'],
-    ['sessionKindLabel', 'peer_group', 'Peer group'],
-    ['decisionLabel', 'not_completed', 'Not completed'],
-    ['outcomeLabel', 'refer', 'Referred'],
-    ['enrolmentStatusLabel', 'waitlisted', 'On waiting list'],
-    ['cohortStatusLabel', 'archived', 'Archived'],
-    ['certificateStatusLabel', 'superseded', 'Superseded'],
-    ['professionLabel', 'astronaut', 'astronaut'],
-    ['professionLabel', null, ''],
-  ] as const)('%s(%j) -> %j', (filter, code, label) => {
-    expect(VIEW_FILTERS[filter](code)).toBe(label);
+    ['PROFESSIONS', 'peer_support_worker', 'Peer support worker'],
+    ['COMPLETION_RULE_TYPES', 'min_block_attendance_percent', 'Minimum attendance in every block'],
+    ['STUDY_KINDS', 'reflective_writing', 'Reflective writing'],
+    ['STUDY_ENTRY_STATUSES', 'submitted', 'Waiting for review'],
+    ['ABSENCE_REQUEST_STATUSES', 'pending', 'Waiting for a decision'],
+    ['AWARD_RESULTS', 'distinction', 'Distinction'],
+    ['ROLES', 'admin', 'Administrator'],
+    ['SESSION_KINDS', 'peer_group', 'Peer group'],
+    ['COMPLETION_OUTCOMES', 'not_completed', 'Not completed'],
+    ['ASSESSMENT_OUTCOMES', 'refer', 'Referred'],
+    ['ENROLMENT_STATUSES', 'waitlisted', 'On waiting list'],
+    ['COHORT_STATUSES', 'archived', 'Archived'],
+    ['CERTIFICATE_STATUSES', 'superseded', 'Superseded'],
+    ['PROFESSIONS', 'astronaut', 'astronaut'],
+    ['PROFESSIONS', null, ''],
+  ] as const)('%s: %j -> %j', (family, code, text) => {
+    expect(VIEW_FILTERS.label(code, family)).toBe(text);
+  });
+
+  it("lists a family as radio items in its labels' order", () => {
+    expect(VIEW_FILTERS.labelItems('ATTENDANCE_STATUSES')).toEqual([
+      { value: 'present', text: 'Present' },
+      { value: 'late', text: 'Late' },
+      { value: 'left_early', text: 'Left early' },
+      { value: 'excused', text: 'Excused' },
+      { value: 'absent', text: 'Absent' },
+    ]);
+  });
+
+  it('fails on a family that does not exist, rather than showing codes', () => {
+    expect(() => label('nurse', 'PROFESSION' as never)).toThrow('No code family named PROFESSION');
   });
 
   it('colours an apology by its status', () => {

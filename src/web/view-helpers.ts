@@ -5,7 +5,9 @@ import type { AssessmentOutcome } from '../assessments/assessment-result.entity'
 import type { AbsenceRequestStatus } from '../attendance/absence-request.entity';
 import type { CertificateStatus } from '../certificates/certificate.entity';
 import * as labels from '../common/labels';
-import { CodeFamily, labelOf } from '../common/labels';
+import { CODE_FAMILIES, CodeFamily, labelOf } from '../common/labels';
+
+type CodeFamilyName = keyof typeof CODE_FAMILIES;
 
 /**
  * Wording and formats shared by every page, registered as Nunjucks filters (see
@@ -124,15 +126,6 @@ export function cohortStatusTag(status: string): TagParams {
   return tagOf(labels.COHORT_STATUSES, COHORT_STATUS_COLOURS, status);
 }
 
-export function routeLabel(route: string): string {
-  return labelOf(labels.ROUTES, route);
-}
-
-/** "Left early"; an unknown value is shown as it is. */
-export function attendanceLabel(status: string): string {
-  return labelOf(labels.ATTENDANCE_STATUSES, status);
-}
-
 export function certificateStatusTag(status: string): TagParams {
   return tagOf(labels.CERTIFICATE_STATUSES, CERTIFICATE_STATUS_COLOURS, status);
 }
@@ -148,32 +141,27 @@ export function apologyStatusTag(status: string): TagParams {
   return tagOf(labels.ABSENCE_REQUEST_STATUSES, ABSENCE_REQUEST_COLOURS, status);
 }
 
-/** Plain labels, one filter per code family (an unknown value is shown as it is). */
-export const professionLabel = (code: string | null | undefined) =>
-  labelOf(labels.PROFESSIONS, code);
-export const enrolmentStatusLabel = (code: string | null | undefined) =>
-  labelOf(labels.ENROLMENT_STATUSES, code);
-export const cohortStatusLabel = (code: string | null | undefined) =>
-  labelOf(labels.COHORT_STATUSES, code);
-export const certificateStatusLabel = (code: string | null | undefined) =>
-  labelOf(labels.CERTIFICATE_STATUSES, code);
-export const outcomeLabel = (code: string | null | undefined) =>
-  labelOf(labels.ASSESSMENT_OUTCOMES, code);
-export const decisionLabel = (code: string | null | undefined) =>
-  labelOf(labels.COMPLETION_OUTCOMES, code);
-export const ruleLabel = (code: string | null | undefined) =>
-  labelOf(labels.COMPLETION_RULE_TYPES, code);
-export const studyKindLabel = (code: string | null | undefined) =>
-  labelOf(labels.STUDY_KINDS, code);
-export const studyStatusLabel = (code: string | null | undefined) =>
-  labelOf(labels.STUDY_ENTRY_STATUSES, code);
-export const apologyStatusLabel = (code: string | null | undefined) =>
-  labelOf(labels.ABSENCE_REQUEST_STATUSES, code);
-export const awardResultLabel = (code: string | null | undefined) =>
-  labelOf(labels.AWARD_RESULTS, code);
-export const roleLabel = (code: string | null | undefined) => labelOf(labels.ROLES, code);
-export const sessionKindLabel = (code: string | null | undefined) =>
-  labelOf(labels.SESSION_KINDS, code);
+/**
+ * `{{ code | label('PROFESSIONS') }}`: a code's words from common/labels.ts, the family named as
+ * in CODE_FAMILIES; an unknown value is shown as it is. A family name that does not exist fails
+ * the render (every page is crawled by the specs).
+ */
+export function label(code: string | null | undefined, family: CodeFamilyName): string {
+  if (!Object.hasOwn(CODE_FAMILIES, family)) throw new Error(`No code family named ${family}`);
+  return labelOf(CODE_FAMILIES[family] as CodeFamily<string>, code);
+}
+
+/**
+ * `{% set items = 'ATTENDANCE_STATUSES' | labelItems %}`: a family's codes in their labels'
+ * order as `{ value, text }`, for radios and selects.
+ */
+export function labelItems(family: CodeFamilyName): Array<{ value: string; text: string }> {
+  if (!Object.hasOwn(CODE_FAMILIES, family)) throw new Error(`No code family named ${family}`);
+  return Object.entries(CODE_FAMILIES[family].labels).map(([value, text]) => ({
+    value,
+    text: String(text),
+  }));
+}
 
 /** The filters every template can use, by name. */
 export const VIEW_FILTERS = {
@@ -184,23 +172,10 @@ export const VIEW_FILTERS = {
   formatPercent,
   enrolmentStatusTag,
   cohortStatusTag,
-  routeLabel,
-  attendanceLabel,
   certificateStatusTag,
   assessmentOutcomeTag,
   formatHours,
+  label,
+  labelItems,
   apologyStatusTag,
-  professionLabel,
-  enrolmentStatusLabel,
-  cohortStatusLabel,
-  certificateStatusLabel,
-  outcomeLabel,
-  decisionLabel,
-  ruleLabel,
-  studyKindLabel,
-  studyStatusLabel,
-  apologyStatusLabel,
-  awardResultLabel,
-  roleLabel,
-  sessionKindLabel,
 };
