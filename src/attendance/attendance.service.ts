@@ -417,8 +417,35 @@ export class AttendanceService {
     enrolmentId: string,
   ): Promise<{ enrolmentId: string; items: EnrolmentAttendanceEntry[]; total: number }> {
     await this.scope.assertEnrolment(actor, enrolmentId);
+    const items = (await this.entries(actor, 'e.id = $1', [enrolmentId])).get(enrolmentId) ?? [];
+    return { enrolmentId, items, total: items.length };
+  }
+
+  /**
+   * forEnrolment for several enrolments of one cohort in one query (the tutor's at-risk list),
+   * by enrolment id; an id not in the cohort is left out.
+   */
+  async forCohortEnrolments(
+    actor: Actor,
+    cohortId: string,
+    enrolmentIds: readonly string[],
+  ): Promise<Map<string, EnrolmentAttendanceEntry[]>> {
+    await this.scope.assertCohort(actor, cohortId);
+    if (enrolmentIds.length === 0) return new Map();
+    return this.entries(actor, 'e.cohort_id = $1 AND e.id = ANY($2::uuid[])', [
+      cohortId,
+      enrolmentIds,
+    ]);
+  }
+
+  private async entries(
+    actor: Actor,
+    where: string,
+    params: unknown[],
+  ): Promise<Map<string, EnrolmentAttendanceEntry[]>> {
     const rows = await preparedQuery<
       RecordColumns & {
+        enrolment_id: string;
         session_id: string;
         title: string;
         kind: string;
@@ -432,8 +459,8 @@ export class AttendanceService {
       }
     >(
       this.dataSource,
-      `SELECT s.id AS session_id, s.title, s.kind, s.block_id, s.starts_at, s.ends_at,
-              s.contact_minutes, s.mandatory, s.ends_at <= now() AS ended,
+      `SELECT e.id AS enrolment_id, s.id AS session_id, s.title, s.kind, s.block_id, s.starts_at,
+              s.ends_at, s.contact_minutes, s.mandatory, s.ends_at <= now() AS ended,
               (s.mandatory AND s.cancelled_at IS NULL AND s.starts_at >= ${COUNTS_FROM}) AS counts,
               ${RECORD_COLUMNS}
          FROM enrolments e
@@ -441,24 +468,29 @@ export class AttendanceService {
          JOIN sessions s ON s.cohort_id = e.cohort_id
          LEFT JOIN attendance_records ar ON ar.session_id = s.id AND ar.enrolment_id = e.id
          LEFT JOIN users u ON u.id = ar.marked_by_id
-        WHERE e.id = $1
-        ORDER BY s.starts_at, s.id`,
-      [enrolmentId],
+        WHERE ${where}
+        ORDER BY e.id, s.starts_at, s.id`,
+      params,
     );
-    const items = rows.map((r) => ({
-      sessionId: r.session_id,
-      title: r.title,
-      kind: r.kind,
-      blockId: r.block_id,
-      startsAt: r.starts_at,
-      endsAt: r.ends_at,
-      contactMinutes: r.contact_minutes,
-      mandatory: r.mandatory,
-      ended: r.ended,
-      counts: r.counts,
-      record: recordView(r, actor),
-    }));
-    return { enrolmentId, items, total: items.length };
+    const byEnrolment = new Map<string, EnrolmentAttendanceEntry[]>();
+    for (const r of rows) {
+      let items = byEnrolment.get(r.enrolment_id);
+      if (!items) byEnrolment.set(r.enrolment_id, (items = []));
+      items.push({
+        sessionId: r.session_id,
+        title: r.title,
+        kind: r.kind,
+        blockId: r.block_id,
+        startsAt: r.starts_at,
+        endsAt: r.ends_at,
+        contactMinutes: r.contact_minutes,
+        mandatory: r.mandatory,
+        ended: r.ended,
+        counts: r.counts,
+        record: recordView(r, actor),
+      });
+    }
+    return byEnrolment;
   }
 }
 

@@ -185,10 +185,14 @@ export class TutorPagesController {
   private async atRisk(actor: Actor, cohortId: string) {
     const { progress, aggregate } = await this.progress.forCohortWithAggregate(cohortId);
     const flagged = progress.filter((p) => p.atRisk);
-    const histories = await Promise.all(
-      flagged.map((p) => this.attendance.forEnrolment(actor, p.enrolmentId)),
+    const histories = await this.attendance.forCohortEnrolments(
+      actor,
+      cohortId,
+      flagged.map((p) => p.enrolmentId),
     );
-    const missed = new Map(flagged.map((p, i) => [p.enrolmentId, lastMissed(histories[i].items)]));
+    const missed = new Map(
+      flagged.map((p) => [p.enrolmentId, lastMissed(histories.get(p.enrolmentId) ?? [])]),
+    );
     return {
       count: aggregate.atRisk,
       seated: aggregate.seated,
