@@ -85,6 +85,18 @@ export async function signIn(page: Page, email: string, password = TEST_PASSWORD
   await clickAndWait(page, page.getByRole('button', { name: 'Sign in' }));
 }
 
+/** A fresh browser profile (newPage) already signed in through the sign-in page. */
+export async function signedInPage(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  opts: { password?: string; viewport?: { width: number; height: number } } = {},
+): Promise<Page> {
+  const page = await newPage(browser, baseUrl, opts.viewport);
+  await signIn(page, email, opts.password);
+  return page;
+}
+
 interface AxeResult {
   violations: Array<{
     id: string;

@@ -7,7 +7,7 @@ import {
   launchBrowser,
   newPage,
   screenshot,
-  signIn,
+  signedInPage,
   startWebApp,
   WebTestApp,
 } from '../helpers/browser';
@@ -46,8 +46,7 @@ describe('administrator pages in a browser', () => {
     await t?.close();
   });
   beforeEach(async () => {
-    page = await newPage(browser, t.baseUrl);
-    await signIn(page, adminEmail);
+    page = await signedInPage(browser, t.baseUrl, adminEmail);
   });
   afterEach(async () => {
     expectNoPageProblems(page);

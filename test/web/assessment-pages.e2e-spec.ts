@@ -5,9 +5,8 @@ import {
   expectAccessible,
   expectNoPageProblems,
   launchBrowser,
-  newPage,
   screenshot,
-  signIn,
+  signedInPage,
   startWebApp,
   WebTestApp,
 } from '../helpers/browser';
@@ -64,8 +63,7 @@ describe('assessed work on the web', () => {
   it('a tutor records a pass and a referral, then the resubmission as attempt 2', async () => {
     const [amara, ben] = c.students;
     const row = (s: { name: string }) => s.name.split(' ').reverse().join(', ');
-    const page = await newPage(browser, t.baseUrl);
-    await signIn(page, tutorEmail);
+    const page = await signedInPage(browser, t.baseUrl, tutorEmail);
     await page.goto(`/tutor/cohorts/${c.cohort.id}`);
     await clickAndWait(page, page.getByRole('link', { name: 'Assessed work' }));
     await expectAccessible(page, 'assessed work index');

@@ -6,9 +6,8 @@ import {
   expectAccessible,
   expectNoPageProblems,
   launchBrowser,
-  newPage,
   screenshot,
-  signIn,
+  signedInPage,
   startWebApp,
   WebTestApp,
 } from '../helpers/browser';
@@ -65,8 +64,7 @@ describe('the course year from the web: done when', () => {
 
   it('sets up, takes and prints the register with check-in and an apology, marks an essay, and the feed shows a cancellation', async () => {
     // The administrator creates the cohort.
-    const adminPage = await newPage(browser, t.baseUrl);
-    await signIn(adminPage, admin.email);
+    const adminPage = await signedInPage(browser, t.baseUrl, admin.email);
     await clickAndWait(adminPage, adminPage.getByRole('button', { name: 'Create a cohort' }));
     await adminPage.getByLabel('Course').selectOption(course.id);
     await adminPage.getByLabel('Cohort number', { exact: true }).fill(String(number));
@@ -172,8 +170,7 @@ describe('the course year from the web: done when', () => {
     }
 
     // The tutor opens the week's first session and shows the check-in code.
-    const tutorPage = await newPage(browser, t.baseUrl);
-    await signIn(tutorPage, tutor.email);
+    const tutorPage = await signedInPage(browser, t.baseUrl, tutor.email);
     await clickAndWait(tutorPage, tutorPage.getByRole('link', { name: `Cohort ${number}` }));
     await clickAndWait(
       tutorPage,
@@ -189,8 +186,9 @@ describe('the course year from the web: done when', () => {
     expect(code).toMatch(/^\d{6}$/);
 
     // Amara checks in by typing the code on her phone.
-    const amaraPage = await newPage(browser, t.baseUrl, { width: 390, height: 844 });
-    await signIn(amaraPage, amara.user!.email);
+    const amaraPage = await signedInPage(browser, t.baseUrl, amara.user!.email, {
+      viewport: { width: 390, height: 844 },
+    });
     await amaraPage.goto('/check-in');
     await amaraPage.getByLabel('Check-in code').fill(code);
     await clickAndWait(amaraPage, amaraPage.getByRole('button', { name: 'Check in' }));
@@ -199,8 +197,7 @@ describe('the course year from the web: done when', () => {
     await amaraPage.context().close();
 
     // Cora sends an apology for the first day; the tutor approves it.
-    const coraPage = await newPage(browser, t.baseUrl);
-    await signIn(coraPage, cora.user!.email);
+    const coraPage = await signedInPage(browser, t.baseUrl, cora.user!.email);
     await coraPage.goto('/apologies');
     await coraPage.getByRole('checkbox', { name: /^Residential week 1, day 1,/ }).check();
     await coraPage.getByLabel('Reason').fill('Hospital appointment');
@@ -289,8 +286,7 @@ describe('the course year from the web: done when', () => {
     ).toMatchObject({ outcome: 'pass' });
 
     // Ben subscribes to his timetable and sees the week; the administrator cancels its last day.
-    const benPage = await newPage(browser, t.baseUrl);
-    await signIn(benPage, ben.user!.email);
+    const benPage = await signedInPage(browser, t.baseUrl, ben.user!.email);
     await benPage.goto('/calendar-feed');
     await clickAndWait(benPage, benPage.getByRole('button', { name: 'Get a subscription link' }));
     const feedUrl = await benPage.getByLabel(/Or copy this link/).inputValue();

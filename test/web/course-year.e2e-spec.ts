@@ -5,9 +5,8 @@ import {
   expectAccessible,
   expectNoPageProblems,
   launchBrowser,
-  newPage,
   screenshot,
-  signIn,
+  signedInPage,
   startWebApp,
   WebTestApp,
 } from '../helpers/browser';
@@ -57,8 +56,7 @@ describe('setting a course year up in a browser', () => {
   };
 
   it('an administrator creates a cohort, a residential week across the clock change, and assigns a tutor', async () => {
-    const page = await newPage(browser, t.baseUrl);
-    await signIn(page, adminEmail);
+    const page = await signedInPage(browser, t.baseUrl, adminEmail);
     await clickAndWait(page, page.getByRole('button', { name: 'Create a cohort' }));
     await expectAccessible(page, 'create a cohort');
     await page.getByLabel('Course').selectOption(course.id);
@@ -128,8 +126,7 @@ describe('setting a course year up in a browser', () => {
     const student = await makeStudent(t.db);
     await makeEnrolment(t.db, student.id, { id: cohort.id, course_id: course.id });
     const studentUser = await createUser(t, 'student', { studentId: student.id });
-    const studentPage = await newPage(browser, t.baseUrl);
-    await signIn(studentPage, studentUser.email);
+    const studentPage = await signedInPage(browser, t.baseUrl, studentUser.email);
     await studentPage.goto('/timetable');
     await clickAndWait(
       studentPage,
@@ -239,8 +236,7 @@ describe('setting a course year up in a browser', () => {
       cohort.id,
     ]);
 
-    const tutorPage = await newPage(browser, t.baseUrl);
-    await signIn(tutorPage, tutor.email);
+    const tutorPage = await signedInPage(browser, t.baseUrl, tutor.email);
     await tutorPage.goto(`/tutor/cohorts/${cohort.id}`);
     await clickAndWait(tutorPage, tutorPage.getByRole('link', { name: /Take the register/ }));
     expect(new URL(tutorPage.url()).pathname).toBe(`/tutor/sessions/${today.id}/register`);
@@ -256,8 +252,9 @@ describe('setting a course year up in a browser', () => {
 
     const [amara, ben] = people;
     const amaraUser = await createUser(t, 'student', { studentId: amara.id });
-    const studentPage = await newPage(browser, t.baseUrl, { width: 390, height: 844 });
-    await signIn(studentPage, amaraUser.email);
+    const studentPage = await signedInPage(browser, t.baseUrl, amaraUser.email, {
+      viewport: { width: 390, height: 844 },
+    });
     await studentPage.goto('/check-in');
     await studentPage.getByLabel('Check-in code').fill('000000');
     await clickAndWait(studentPage, studentPage.getByRole('button', { name: 'Check in' }));
@@ -299,8 +296,7 @@ describe('setting a course year up in a browser', () => {
     });
     const cora = people[2];
     const coraUser = await createUser(t, 'student', { studentId: cora.id });
-    const coraPage = await newPage(browser, t.baseUrl);
-    await signIn(coraPage, coraUser.email);
+    const coraPage = await signedInPage(browser, t.baseUrl, coraUser.email);
     await coraPage.goto('/timetable');
     await clickAndWait(coraPage, coraPage.getByRole('link', { name: 'Send an apology' }));
     await coraPage.getByRole('checkbox', { name: /Residential week 1, day 2/ }).check();

@@ -11,9 +11,8 @@ import {
   expectAccessible,
   expectNoPageProblems,
   launchBrowser,
-  newPage,
   screenshot,
-  signIn,
+  signedInPage,
   startWebApp,
   WebTestApp,
 } from '../helpers/browser';
@@ -85,8 +84,10 @@ describe('pages with the demo data', () => {
   }
 
   it('the demo student’s progress', async () => {
-    const page = await newPage(browser, t.baseUrl, { width: 1024, height: 900 });
-    await signIn(page, DEMO_LOGINS.student.email, DEMO_LOGINS.student.password);
+    const page = await signedInPage(browser, t.baseUrl, DEMO_LOGINS.student.email, {
+      password: DEMO_LOGINS.student.password,
+      viewport: { width: 1024, height: 900 },
+    });
     expect(new URL(page.url()).pathname).toBe('/progress');
     const main = await page.locator('main').innerText();
     expect(main).toContain('Cohort 5');
@@ -104,8 +105,10 @@ describe('pages with the demo data', () => {
       `SELECT s.id FROM sessions s JOIN cohorts c ON c.id = s.cohort_id
         WHERE c.number = 5 AND s.ends_at < now() ORDER BY s.starts_at DESC LIMIT 1`,
     );
-    const page = await newPage(browser, t.baseUrl, { width: 1024, height: 1500 });
-    await signIn(page, DEMO_LOGINS.tutor.email, DEMO_LOGINS.tutor.password);
+    const page = await signedInPage(browser, t.baseUrl, DEMO_LOGINS.tutor.email, {
+      password: DEMO_LOGINS.tutor.password,
+      viewport: { width: 1024, height: 1500 },
+    });
     await clickAndWait(page, page.getByRole('link', { name: /Cohort 5/ }));
     await expectAccessible(page, 'demo cohort 5 sessions');
     await screenshot(page, 'demo-tutor-cohort');
@@ -123,8 +126,9 @@ describe('pages with the demo data', () => {
   });
 
   it('the admin overview and the cohort page of a full cohort', async () => {
-    const page = await newPage(browser, t.baseUrl);
-    await signIn(page, DEMO_LOGINS.admin.email, DEMO_LOGINS.admin.password);
+    const page = await signedInPage(browser, t.baseUrl, DEMO_LOGINS.admin.email, {
+      password: DEMO_LOGINS.admin.password,
+    });
     const rows = await page.locator('main table tbody tr').count();
     expect(rows).toBe(5);
     await expectAccessible(page, 'demo admin overview');

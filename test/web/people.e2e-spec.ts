@@ -7,6 +7,7 @@ import {
   launchBrowser,
   newPage,
   screenshot,
+  signedInPage,
   signIn,
   startWebApp,
   WebTestApp,
@@ -105,8 +106,7 @@ describe('people and access in a browser', () => {
     const cohort = await makeCohortThroughApi(t, admin, 'PODWEB', 31);
 
     // The administrator imports ten students.
-    page = await newPage(browser, t.baseUrl);
-    await signIn(page, admin.email);
+    page = await signedInPage(browser, t.baseUrl, admin.email);
     await clickAndWait(
       page,
       page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Import students' }),
@@ -192,8 +192,7 @@ describe('people and access in a browser', () => {
     const admin = await createUser(t, 'admin');
     await makeCohortThroughApi(t, admin, 'PODUSR', 32);
     const tutorEmail = `tutor-${Date.now()}@example.org`;
-    page = await newPage(browser, t.baseUrl);
-    await signIn(page, admin.email);
+    page = await signedInPage(browser, t.baseUrl, admin.email);
     await clickAndWait(
       page,
       page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Users' }),

@@ -5,9 +5,8 @@ import {
   expectAccessible,
   expectNoPageProblems,
   launchBrowser,
-  newPage,
   screenshot,
-  signIn,
+  signedInPage,
   startWebApp,
   WebTestApp,
 } from '../helpers/browser';
@@ -55,8 +54,7 @@ describe('student pages in a browser', () => {
   it('a student signs in and sees their numbers, what is still needed and the at-risk warning', async () => {
     const [priya] = c.students;
     priyaEmail = (await createUser(t, 'student', { studentId: priya.id })).email;
-    const page = await newPage(browser, t.baseUrl);
-    await signIn(page, priyaEmail);
+    const page = await signedInPage(browser, t.baseUrl, priyaEmail);
     expect(new URL(page.url()).pathname).toBe('/progress');
     const main = (await page.locator('main').innerText()).replace(/[ \t]+/g, ' ');
     expect(main).toMatch(/Attendance\s+58\.3%/);
@@ -120,8 +118,7 @@ describe('student pages in a browser', () => {
       cohortId: c.cohort.id,
     });
     const samUser = await createUser(t, 'student', { studentId: sam.id });
-    const page = await newPage(browser, t.baseUrl);
-    await signIn(page, samUser.email);
+    const page = await signedInPage(browser, t.baseUrl, samUser.email);
     const main = await page.locator('main').innerText();
     expect(main).toContain(`Your certificate ${samsCertificate.serial} has been issued.`);
     const download = page.waitForEvent('download');
@@ -129,8 +126,7 @@ describe('student pages in a browser', () => {
     expect((await download).suggestedFilename()).toBe(`${samsCertificate.serial}.pdf`);
     await page.context().close();
 
-    const other = await newPage(browser, t.baseUrl);
-    await signIn(other, priyaEmail);
+    const other = await signedInPage(browser, t.baseUrl, priyaEmail);
     for (const path of [
       `/certificates/${samsCertificate.id}/download`,
       `/progress/${sam.enrolmentId}/attendance`,

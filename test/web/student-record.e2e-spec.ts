@@ -6,7 +6,7 @@ import {
   launchBrowser,
   newPage,
   screenshot,
-  signIn,
+  signedInPage,
   startWebApp,
   WebTestApp,
 } from '../helpers/browser';
@@ -167,8 +167,7 @@ describe('a student record in a browser', () => {
   };
 
   it('the confirmation page names every rule each student will fail, with their figures', async () => {
-    page = await newPage(browser, t.baseUrl);
-    await signIn(page, admin.email);
+    page = await signedInPage(browser, t.baseUrl, admin.email);
     await page.goto(`/admin/cohorts/${a.cohort.id}/completion`);
     const list = page.locator('.app-not-completed');
     const row = (name: string) => list.locator('.nhsuk-summary-list__row', { hasText: name });
@@ -185,8 +184,7 @@ describe('a student record in a browser', () => {
   });
 
   it('an administrator finds a student from the header, sees why they are at risk, corrects a name and overrides the decision', async () => {
-    page = await newPage(browser, t.baseUrl);
-    await signIn(page, admin.email);
+    page = await signedInPage(browser, t.baseUrl, admin.email);
 
     await searchFromHeader('baker');
     await expectAccessible(page, 'student search');
@@ -255,8 +253,7 @@ describe('a student record in a browser', () => {
   });
 
   it('a withdrawn enrolment is reinstated from the student record; the cohort roster offers it too', async () => {
-    page = await newPage(browser, t.baseUrl);
-    await signIn(page, admin.email);
+    page = await signedInPage(browser, t.baseUrl, admin.email);
     await page.goto(`/admin/cohorts/${a.cohort.id}`);
     await expect(page.getByRole('link', { name: 'Reinstate Wanda Okoro' }).count()).resolves.toBe(
       1,
@@ -313,8 +310,7 @@ describe('a student record in a browser', () => {
       .send({ reason: 'Maternity leave' })
       .expect(200);
 
-    page = await newPage(browser, t.baseUrl);
-    await signIn(page, admin.email);
+    page = await signedInPage(browser, t.baseUrl, admin.email);
     await page.goto(`/admin/students/${dev.body.id}`);
     await clickAndWait(page, main().getByRole('link', { name: /^Resume/ }));
     expect(await page.locator('h1').innerText()).toContain('Resume after deferral');
@@ -333,8 +329,7 @@ describe('a student record in a browser', () => {
   });
 
   it('erasure waits behind a confirmation page', async () => {
-    page = await newPage(browser, t.baseUrl);
-    await signIn(page, admin.email);
+    page = await signedInPage(browser, t.baseUrl, admin.email);
     await searchFromHeader('priya.raman@');
     await clickAndWait(page, main().getByRole('link', { name: 'Raman, Priya' }));
     await clickAndWait(page, main().getByRole('link', { name: 'Erase their personal data' }));
@@ -383,8 +378,7 @@ describe('a student record in a browser', () => {
     const tutor = await createUser(t, 'tutor', { cohortIds: [a.cohort.id] });
     const student = await createUser(t, 'student', { studentId: a.priya.studentId });
     for (const user of [tutor, student]) {
-      page = await newPage(browser, t.baseUrl);
-      await signIn(page, user.email);
+      page = await signedInPage(browser, t.baseUrl, user.email);
       for (const path of [
         `/admin/students/${a.priya.studentId}`,
         `/admin/students?q=raman`,

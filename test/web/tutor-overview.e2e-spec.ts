@@ -4,9 +4,8 @@ import {
   expectAccessible,
   expectNoPageProblems,
   launchBrowser,
-  newPage,
   screenshot,
-  signIn,
+  signedInPage,
   startWebApp,
   WebTestApp,
 } from '../helpers/browser';
@@ -88,8 +87,7 @@ describe("the tutor's overview of who is at risk", () => {
       .expect(200);
     expect(summary.body.atRisk).toBe(2);
 
-    const page = await newPage(browser, t.baseUrl);
-    await signIn(page, tutor.email);
+    const page = await signedInPage(browser, t.baseUrl, tutor.email);
     expect(new URL(page.url()).pathname).toBe('/tutor');
     const row = page.getByRole('row', { name: new RegExp(`Cohort ${c.cohort.number}`) });
     await expect(row.innerText()).resolves.toContain('2 at risk');

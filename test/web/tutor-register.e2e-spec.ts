@@ -5,9 +5,8 @@ import {
   expectAccessible,
   expectNoPageProblems,
   launchBrowser,
-  newPage,
   screenshot,
-  signIn,
+  signedInPage,
   startWebApp,
   WebTestApp,
 } from '../helpers/browser';
@@ -58,13 +57,11 @@ describe('taking a register in a browser', () => {
   it('a tutor takes the register and the student then sees the new percentage', async () => {
     const [amara, ben, cora] = c.students;
     const studentUser = await createUser(t, 'student', { studentId: ben.id });
-    const student = await newPage(browser, t.baseUrl);
-    await signIn(student, studentUser.email);
+    const student = await signedInPage(browser, t.baseUrl, studentUser.email);
     // Session 2 has ended unmarked, which counts as not attended: 240 of 480 minutes.
     expect(await studentPercent(student)).toBe('Attendance 50%');
 
-    const page = await newPage(browser, t.baseUrl);
-    await signIn(page, tutorEmail);
+    const page = await signedInPage(browser, t.baseUrl, tutorEmail);
     await clickAndWait(page, page.getByRole('link', { name: `Cohort ${c.cohort.number}` }));
     expect(await page.title()).toBe(`Cohort ${c.cohort.number} – POD Cohorts`);
     await expectAccessible(page, 'tutor cohort sessions');
@@ -174,8 +171,9 @@ describe('taking a register in a browser', () => {
   });
 
   it('works on a tablet: every student, the reveal and the buttons fit and pass axe', async () => {
-    const page = await newPage(browser, t.baseUrl, { width: 768, height: 1024 });
-    await signIn(page, tutorEmail);
+    const page = await signedInPage(browser, t.baseUrl, tutorEmail, {
+      viewport: { width: 768, height: 1024 },
+    });
     await page.goto(`/tutor/sessions/${c.past[0].id}/register`);
     const [first] = c.students;
     await page
@@ -198,8 +196,7 @@ describe('taking a register in a browser', () => {
 
   it('a tutor cannot open a register of a cohort they do not teach', async () => {
     const other = await makePageCohort(t.db, { names: [['Dan', 'Other']], past: 1 });
-    const page = await newPage(browser, t.baseUrl);
-    await signIn(page, tutorEmail);
+    const page = await signedInPage(browser, t.baseUrl, tutorEmail);
     const res = await page.goto(`/tutor/sessions/${other.past[0].id}/register`);
     expect(res?.status()).toBe(404);
     expect(await page.title()).toBe('Page not found – POD Cohorts');
