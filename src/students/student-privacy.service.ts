@@ -224,7 +224,14 @@ export class StudentPrivacyService {
     const ids = await this.relatedIds(em, studentId);
     const emails = [student.email as string, ...(user ? [user.email as string] : [])];
 
-    const query = (sql: string, params: unknown[]): Promise<Row[]> => em.query(sql, params);
+    // A transaction is one connection, which runs one query at a time: queue the sections here
+    // rather than leave it to pg's own queue, which pg 9 removes (its deprecation warning).
+    let previous: Promise<unknown> = Promise.resolve();
+    const query = (sql: string, params: unknown[]): Promise<Row[]> => {
+      const next = previous.then(() => em.query<Row[]>(sql, params));
+      previous = next.catch(() => undefined);
+      return next;
+    };
     const [
       enrolments,
       attendanceRecords,
