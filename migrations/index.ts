@@ -6,6 +6,7 @@ import { CertificateReissues1796019321603 } from './1796019321603-CertificateRei
 import { TimetableOnTheWeb1796019851929 } from './1796019851929-TimetableOnTheWeb';
 import { AccountTokens1796020924619 } from './1796020924619-AccountTokens';
 import { RiskCheckRequests1796030215809 } from './1796030215809-RiskCheckRequests';
+import { NotificationRecipientIndex1796048656239 } from './1796048656239-NotificationRecipientIndex';
 
 export const migrations = [
   Initial1795504019622,
@@ -15,4 +16,5 @@ export const migrations = [
   TimetableOnTheWeb1796019851929,
   AccountTokens1796020924619,
   RiskCheckRequests1796030215809,
+  NotificationRecipientIndex1796048656239,
 ];

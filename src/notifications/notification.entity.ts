@@ -26,6 +26,8 @@ export interface NotificationAttachment {
 @Index('uq_notifications_dedupe_key', ['dedupeKey'], { unique: true })
 @Index('ix_notifications_status', ['status', 'createdAt'])
 @Index('ix_notifications_kind', ['kind', 'createdAt'])
+// lower(recipient), created_at: an expression index, made by its migration (NotificationRecipientIndex).
+@Index('ix_notifications_recipient', { synchronize: false })
 @Check('ck_notifications_status', `status IN ('pending', 'sent', 'failed')`)
 export class Notification {
   @PrimaryGeneratedColumn('uuid')
