@@ -57,17 +57,19 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   limitBodies(fastify);
   parseJsonBodies(app);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('POD Cohorts API')
-      .setDescription(
-        'Training-cohort management: enrolment, registers, progress, completion, certificates, reports.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  // A factory: the OpenAPI document is built on the first request for /docs, not at every start.
+  const document = () =>
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('POD Cohorts API')
+        .setDescription(
+          'Training-cohort management: enrolment, registers, progress, completion, certificates, reports.',
+        )
+        .setVersion('1')
+        .addBearerAuth()
+        .build(),
+    );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
   const routes: RegisteredRoute[] = [];
