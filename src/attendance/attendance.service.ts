@@ -438,6 +438,7 @@ export class AttendanceService {
     ]);
   }
 
+  /** The sessions and records of the enrolments `where` (a fixed condition on `e`) selects. */
   private async entries(
     actor: Actor,
     where: string,

@@ -147,8 +147,7 @@ export function apologyStatusTag(status: string): TagParams {
  * the render (every page is crawled by the specs).
  */
 export function label(code: string | null | undefined, family: CodeFamilyName): string {
-  if (!Object.hasOwn(CODE_FAMILIES, family)) throw new Error(`No code family named ${family}`);
-  return labelOf(CODE_FAMILIES[family] as CodeFamily<string>, code);
+  return labelOf(familyNamed(family), code);
 }
 
 /**
@@ -156,11 +155,13 @@ export function label(code: string | null | undefined, family: CodeFamilyName): 
  * order as `{ value, text }`, for radios and selects.
  */
 export function labelItems(family: CodeFamilyName): Array<{ value: string; text: string }> {
-  if (!Object.hasOwn(CODE_FAMILIES, family)) throw new Error(`No code family named ${family}`);
-  return Object.entries(CODE_FAMILIES[family].labels).map(([value, text]) => ({
-    value,
-    text: String(text),
-  }));
+  return Object.entries(familyNamed(family).labels).map(([value, text]) => ({ value, text }));
+}
+
+/** Templates name a family by a string the typecheck cannot see: a wrong one fails loudly. */
+function familyNamed(name: CodeFamilyName): CodeFamily<string> {
+  if (!Object.hasOwn(CODE_FAMILIES, name)) throw new Error(`No code family named ${name}`);
+  return CODE_FAMILIES[name];
 }
 
 /** The filters every template can use, by name. */
