@@ -1,11 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { ATTENDANCE_STATUSES, labelOf } from '../common/labels';
-import { lazyRequire } from '../common/lazy-require';
+import { pdfkit } from '../common/lazy-require';
 import { safeCell } from '../reports/spreadsheet-safe';
 import type { RegisterView } from './attendance.service';
-
-const pdfkit = lazyRequire<typeof import('pdfkit')>('pdfkit');
 
 /**
  * Column order of a register's CSV; a header row names them. `status` keeps the API's code for

@@ -1,7 +1,5 @@
 import QRCode from 'qrcode';
-import { lazyRequire } from '../common/lazy-require';
-
-const pdfkit = lazyRequire<typeof import('pdfkit')>('pdfkit');
+import { pdfkit } from '../common/lazy-require';
 
 export interface CertificatePdfInput {
   holderName: string;

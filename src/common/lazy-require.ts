@@ -14,3 +14,9 @@ export function lazyRequire<T>(id: string): () => T {
     return loaded;
   };
 }
+
+/** pdfkit's PDFDocument (certificates, sign-in sheets, the annual return). */
+export const pdfkit = lazyRequire<typeof import('pdfkit')>('pdfkit');
+
+/** exceljs (the accreditation export and the annual return). */
+export const exceljs = lazyRequire<typeof import('exceljs')>('exceljs');

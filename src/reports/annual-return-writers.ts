@@ -7,11 +7,8 @@ import {
   labelOf,
   PROFESSIONS,
 } from '../common/labels';
-import { lazyRequire } from '../common/lazy-require';
+import { exceljs, pdfkit } from '../common/lazy-require';
 import { safeCell } from './spreadsheet-safe';
-
-const exceljs = lazyRequire<typeof import('exceljs')>('exceljs');
-const pdfkit = lazyRequire<typeof import('pdfkit')>('pdfkit');
 
 type Cell = string | number | null;
 

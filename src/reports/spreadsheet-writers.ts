@@ -2,11 +2,9 @@ import { stringify } from 'csv-stringify';
 import type * as ExcelJS from 'exceljs';
 import { Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { lazyRequire } from '../common/lazy-require';
+import { exceljs } from '../common/lazy-require';
 import { AccreditationRow, headerCells, ReportColumn, rowCells } from './accreditation-columns';
 import { CellValue, safeCell } from './spreadsheet-safe';
-
-const exceljs = lazyRequire<typeof import('exceljs')>('exceljs');
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 export const XLSX_CONTENT_TYPE =

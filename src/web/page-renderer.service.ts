@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -30,25 +30,16 @@ export interface PageContext {
  * its forms must carry (see views/macros/forms.njk).
  */
 @Injectable()
-export class PageRenderer implements OnModuleInit {
+export class PageRenderer {
   private readonly env: Environment;
 
   constructor(
     private readonly config: AppConfig,
     private readonly session: WebSession,
   ) {
+    // Compiled once per process: a second app in the same process (the e2e specs start
+    // several) reuses the templates.
     this.env = viewEnvironment();
-  }
-
-  /**
-   * Compiles every template before the first request: our views and nhsuk-frontend's
-   * components, which the pages import by name. Otherwise the first visitor of each page waits
-   * for its compilation (hundreds of ms for a page of macros), blocking the event loop for
-   * every other request meanwhile. Once per process: a second app in the same process (the
-   * e2e specs start several) reuses the compiled templates.
-   */
-  onModuleInit(): void {
-    precompile(this.env);
   }
 
   /** Sends `view` as the whole response. Personal pages must not outlive sign-out in a cache. */
@@ -92,17 +83,19 @@ export class PageRenderer implements OnModuleInit {
 }
 
 /** Names (as the loader resolves them, "/"-separated) of the .njk files under `dir`. */
-let shared: { env: Environment; compiled: boolean } | undefined;
+let shared: Environment | undefined;
 
 /**
  * The views' Nunjucks environment, one per process: its filters and globals depend on no
- * request or setting. Templates are compiled once and kept, in every mode: recompiling
- * nhsuk-frontend's macros on each render made a 70-student register take seconds in the local
- * run and block the event loop. The built app never edits its templates; restart to pick up a
- * change.
+ * request or setting. Every template is compiled when it is made, before the first request: our
+ * views and nhsuk-frontend's components, which the pages import by name. Otherwise the first
+ * visitor of each page waits for its compilation (hundreds of ms for a page of macros),
+ * blocking the event loop for every other request meanwhile. Templates are kept, in every mode:
+ * recompiling nhsuk-frontend's macros on each render made a 70-student register take seconds
+ * in the local run. The built app never edits its templates; restart to pick up a change.
  */
 function viewEnvironment(): Environment {
-  if (shared) return shared.env;
+  if (shared) return shared;
   const loader = new FileSystemLoader([VIEWS_DIR, NHSUK_DIST_DIR], { noCache: false });
   const env = new Environment(loader, { autoescape: true, trimBlocks: true, lstripBlocks: true });
   for (const [name, filter] of Object.entries(VIEW_FILTERS)) {
@@ -111,12 +104,6 @@ function viewEnvironment(): Environment {
   env.addFilter('fieldError', fieldError);
   env.addFilter('fieldId', fieldId);
   env.addGlobal('serviceName', SERVICE_NAME);
-  shared = { env, compiled: false };
-  return env;
-}
-
-function precompile(env: Environment): void {
-  if (!shared || shared.env !== env || shared.compiled) return;
   const names = [
     ...templateNames(VIEWS_DIR, VIEWS_DIR, APP_ASSETS_DIR),
     // its components and shared macros (not its documentation fixtures)
@@ -124,7 +111,8 @@ function precompile(env: Environment): void {
     ...templateNames(join(NHSUK_DIR, 'macros'), NHSUK_DIST_DIR),
   ];
   for (const name of names) env.getTemplate(name, true);
-  shared.compiled = true;
+  shared = env;
+  return env;
 }
 
 function templateNames(dir: string, root: string, skip?: string): string[] {
