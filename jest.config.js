@@ -42,7 +42,12 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // The e2e specs run in batches, several spec files to one Jest test file, so each Jest
+      // worker loads the app a few times instead of once per spec (test/batches/batches.ts).
+      // JEST_E2E_FILES=1 runs the spec files one by one instead: to run a single one, say.
+      testMatch: process.env.JEST_E2E_FILES
+        ? ['<rootDir>/test/**/*.e2e-spec.ts']
+        : ['<rootDir>/test/batches/*.e2e-batch.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       setupFiles: ['<rootDir>/test/setup/worker-env.ts'],
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',

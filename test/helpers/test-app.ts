@@ -1,6 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApiApp, startWorker } from '../../src/bootstrap';
@@ -28,6 +29,19 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
   });
 }
 
+/**
+ * nestjs-pino keeps one logger for the whole process, made with the first app's settings (level,
+ * LOG_FILE), and exports no way to drop it; its own tests use this one. A test process starts
+ * many apps, so each gets a logger of its own, as each would in a process of its own.
+ */
+function forgetProcessLogger(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pinoLogger = require(join(dirname(require.resolve('nestjs-pino')), 'PinoLogger.js')) as {
+    __resetOutOfContextForTests: () => void;
+  };
+  pinoLogger.__resetOutOfContextForTests();
+}
+
 export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
@@ -39,6 +53,7 @@ export interface TestApp {
 /** Boots the real API module in-process against the run's own Postgres and Redis. */
 export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
   const config = testConfig(overrides);
+  forgetProcessLogger();
   const app = await createApiApp(config);
   const db = app.get(DataSource);
   return {
@@ -53,6 +68,7 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
 export async function startTestWorker(
   overrides: Record<string, string> = {},
 ): Promise<INestApplicationContext> {
+  forgetProcessLogger();
   return startWorker(testConfig(overrides));
 }
 
