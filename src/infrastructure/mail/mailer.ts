@@ -90,21 +90,17 @@ export class Mailer implements OnApplicationShutdown {
       const info = (await this.transporter().sendMail(message)) as { messageId: string };
       return { messageId: info.messageId };
     }
-    if (this.mode === 'files' && this.config.MAIL_DIR) {
-      const info = (await this.transporter().sendMail(message)) as {
-        messageId: string;
-        message: Buffer;
-      };
-      await mkdir(this.config.MAIL_DIR, { recursive: true });
-      const path = join(
-        this.config.MAIL_DIR,
-        `${mail.dedupeKey.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`,
-      );
-      await writeFile(path, info.message);
-      this.logger.log(`Email "${mail.subject}" to ${mail.to} written to ${path}`);
-      return { messageId: info.messageId, path };
-    }
-    throw new Error('No mail transport: set SMTP_URL (or MAIL_DIR for .eml files)');
+    const dir = this.config.MAIL_DIR;
+    if (!dir) throw new Error('No mail transport: set SMTP_URL (or MAIL_DIR for .eml files)');
+    const info = (await this.transporter().sendMail(message)) as {
+      messageId: string;
+      message: Buffer;
+    };
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, `${mail.dedupeKey.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`);
+    await writeFile(path, info.message);
+    this.logger.log(`Email "${mail.subject}" to ${mail.to} written to ${path}`);
+    return { messageId: info.messageId, path };
   }
 
   onApplicationShutdown(): void {
