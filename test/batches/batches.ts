@@ -28,10 +28,7 @@ const TEST_DIR = join(__dirname, '..');
 
 export function e2eSpecFiles(dir = TEST_DIR): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter(
-      (name) => name.endsWith('.e2e-spec.ts') && !name.split(/[\\/]/).includes('node_modules'),
-    )
-    .map((name) => name.split('\\').join('/'))
+    .filter((name) => name.endsWith('.e2e-spec.ts'))
     .sort();
 }
 
