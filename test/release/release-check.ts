@@ -25,6 +25,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/chromium';
@@ -51,6 +52,32 @@ function kindOf(path: string): string {
   return `${shape}${keys ? `?${keys}` : ''}`;
 }
 const started = Date.now();
+
+/** The BullMQ prefixes this run gave the apps it started, so their Redis keys go at the end. */
+const queuePrefixes: string[] = [];
+function newQueuePrefix(): string {
+  const prefix = `pod-release-${randomBytes(3).toString('hex')}`;
+  queuePrefixes.push(prefix);
+  return prefix;
+}
+
+/** Deletes every Redis key under this run's queue prefixes, as the test teardown does for its. */
+async function deleteQueueKeys(): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    for (const prefix of queuePrefixes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
 
 const say = (s: string) =>
   process.stdout.write(`[release ${((Date.now() - started) / 1000).toFixed(0)}s] ${s}\n`);
@@ -257,7 +284,7 @@ async function checkNpmStart(app: string, browser: Browser, procs: Proc[]): Prom
   const embedded = start('npm', ['start'], app, {
     ...cleanEnv(),
     PORT: String(startPort),
-    QUEUE_PREFIX: `pod-release-${randomBytes(3).toString('hex')}`,
+    QUEUE_PREFIX: newQueuePrefix(),
   });
   procs.push(embedded);
   const t0 = Date.now();
@@ -341,7 +368,7 @@ async function main() {
       NODE_ENV: 'production',
       DATABASE_URL: dbUrl,
       REDIS_URL,
-      QUEUE_PREFIX: `pod-release-${randomBytes(3).toString('hex')}`,
+      QUEUE_PREFIX: newQueuePrefix(),
       HOST: '127.0.0.1',
       PORT: String(apiPort),
       JWT_SECRET: randomBytes(48).toString('base64url'),
@@ -466,6 +493,7 @@ async function main() {
     await browser?.close();
     for (const p of procs) await stopGroup(p, 'SIGKILL');
     await mail.close();
+    await deleteQueueKeys();
     if (databases.length) {
       const admin = new Client({ connectionString: PG_ADMIN_URL });
       await admin.connect();
