@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -19,7 +19,10 @@ describe('request logs', () => {
   beforeAll(async () => {
     t = await createTestApp({ LOG_LEVEL: 'info', LOG_FILE: file });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    rmSync(file, { force: true });
+  });
 
   const lines = (): LogLine[] =>
     readFileSync(file, 'utf8')
