@@ -1,10 +1,11 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { CertificatesQueue } from '../src/certificates/certificates.queue';
 import { QUEUES } from '../src/infrastructure/queues/queue-names';
 import { certificatesOf, makeCompletedCohort } from './helpers/certificate-factories';
-import { studentCsv } from './helpers/enrolment-factories';
+import { holdStudentEmail, studentCsv } from './helpers/enrolment-factories';
 import { freePort } from './helpers/own-redis';
 import { killAll, spawnApp, Spawned } from './helpers/spawn-process';
 import { bearer, createTestApp, createUser, eventually, TestApp } from './helpers/test-app';
@@ -34,18 +35,22 @@ describe('graceful shutdown on SIGTERM', () => {
     spawned.push(api);
     await api.ready;
     const base = `http://127.0.0.1:${port}`;
-    const csv = studentCsv(3000);
+    const tag = randomUUID().slice(0, 8);
+    const held = await holdStudentEmail(t.db, `import-${tag}-3000@pod.test`);
 
     let respondedAt = 0;
     const importing = request(base)
       .post('/api/v1/students/import')
       .set(bearer(admin))
       .set('content-type', 'text/csv')
-      .send(csv)
+      .send(studentCsv(3000, tag))
       .then((res) => ((respondedAt = Date.now()), res));
-    await new Promise((r) => setTimeout(r, 150));
+    // SIGTERM while the import is part-written and waiting, then let it finish.
+    await eventually(held.importWaits, 60_000);
     const signalledAt = Date.now();
     api.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    await held.release();
 
     const res = await importing;
     const { code, at } = await api.exited;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { CertificatesQueue } from '../src/certificates/certificates.queue';
 import { certificatesOf, makeCompletedCohort } from './helpers/certificate-factories';
-import { studentCsv } from './helpers/enrolment-factories';
+import { holdStudentEmail, studentCsv } from './helpers/enrolment-factories';
 import { makeCohort, makeCourse, makeStudent } from './helpers/factories';
 import { freePort } from './helpers/own-redis';
 import { killAll, spawnApp, Spawned } from './helpers/spawn-process';
@@ -50,6 +50,7 @@ describe('process faults', () => {
     const base = await startApi();
     const api = spawned[spawned.length - 1];
     const tag = randomUUID().slice(0, 8);
+    const held = await holdStudentEmail(t.db, `import-${tag}-5000@pod.test`);
     const importing = request(base)
       .post('/api/v1/students/import')
       .set(bearer(admin))
@@ -60,16 +61,11 @@ describe('process faults', () => {
         (error: NodeJS.ErrnoException) => error.code ?? error.message,
       );
 
-    // Kill once the import's transaction has written rows (it holds a transaction id).
-    await eventually(async () => {
-      const [{ n }] = await t.db.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()`,
-      );
-      return n > 0;
-    }, 60_000);
+    // Kill while the import's transaction has written rows and waits on the held one.
+    await eventually(held.importWaits, 60_000);
     api.child.kill('SIGKILL');
     expect(await importing).not.toBe(200);
+    await held.release();
 
     // PostgreSQL rolls the dead connection's transaction back once it notices the socket close.
     await eventually(async () => {

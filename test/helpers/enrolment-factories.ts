@@ -95,5 +95,39 @@ export function studentCsv(n: number, tag = randomUUID().slice(0, 8)): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Holds a student import in flight, however fast the machine: an open transaction inserts the
+ * student `email`, so an import naming it writes the rows sorted before it and then waits on that
+ * row until `release()` rolls the insert back. Name a row sorted after the first 1,000 (an import
+ * writes 1,000 rows a statement), so the waiting import has written some: with studentCsv(n),
+ * `import-<tag>-<n>@pod.test` for n of 5,000 or 3,000.
+ */
+export async function holdStudentEmail(db: DataSource, email: string) {
+  const holder = db.createQueryRunner();
+  await holder.connect();
+  await holder.startTransaction();
+  await holder.query(
+    `INSERT INTO students (given_name, family_name, email, profession, employer)
+     VALUES ('Held', 'Row', $1, 'nurse', 'Test')`,
+    [email],
+  );
+  return {
+    /** True once another transaction that has written rows waits on a lock (on the held row). */
+    importWaits: async () => {
+      const [{ n }] = await db.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'
+            AND backend_xid IS NOT NULL`,
+      );
+      return n > 0;
+    },
+    release: async () => {
+      if (holder.isReleased) return;
+      await holder.rollbackTransaction();
+      await holder.release();
+    },
+  };
+}
+
 /** An enrolment row straight in the database (the shared factory). */
 export const makeEnrolmentRow = makeEnrolment;
