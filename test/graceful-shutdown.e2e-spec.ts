@@ -39,20 +39,25 @@ describe('graceful shutdown on SIGTERM', () => {
     const held = await holdStudentEmail(t.db, `import-${tag}-3000@pod.test`);
 
     let respondedAt = 0;
-    const importing = request(base)
-      .post('/api/v1/students/import')
-      .set(bearer(admin))
-      .set('content-type', 'text/csv')
-      .send(studentCsv(3000, tag))
-      .then((res) => ((respondedAt = Date.now()), res));
-    // SIGTERM while the import is part-written and waiting, then let it finish.
-    await eventually(held.importWaits, 60_000);
-    const signalledAt = Date.now();
-    api.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 200));
-    await held.release();
-
-    const res = await importing;
+    let signalledAt: number;
+    let res: request.Response;
+    try {
+      const importing = request(base)
+        .post('/api/v1/students/import')
+        .set(bearer(admin))
+        .set('content-type', 'text/csv')
+        .send(studentCsv(3000, tag))
+        .then((r) => ((respondedAt = Date.now()), r));
+      // SIGTERM while the import is part-written and waiting, then let it finish.
+      await eventually(held.importWaits, 60_000);
+      signalledAt = Date.now();
+      api.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 200));
+      await held.release();
+      res = await importing;
+    } finally {
+      await held.release();
+    }
     const { code, at } = await api.exited;
     expect(res.status).toBe(200);
     expect(res.body.created).toBe(3000);

@@ -51,21 +51,25 @@ describe('process faults', () => {
     const api = spawned[spawned.length - 1];
     const tag = randomUUID().slice(0, 8);
     const held = await holdStudentEmail(t.db, `import-${tag}-5000@pod.test`);
-    const importing = request(base)
-      .post('/api/v1/students/import')
-      .set(bearer(admin))
-      .set('content-type', 'text/csv')
-      .send(studentCsv(5000, tag))
-      .then(
-        (res) => res.status,
-        (error: NodeJS.ErrnoException) => error.code ?? error.message,
-      );
-
-    // Kill while the import's transaction has written rows and waits on the held one.
-    await eventually(held.importWaits, 60_000);
-    api.child.kill('SIGKILL');
-    expect(await importing).not.toBe(200);
-    await held.release();
+    let status: number | string;
+    try {
+      const importing = request(base)
+        .post('/api/v1/students/import')
+        .set(bearer(admin))
+        .set('content-type', 'text/csv')
+        .send(studentCsv(5000, tag))
+        .then(
+          (res) => res.status,
+          (error: NodeJS.ErrnoException) => error.code ?? error.message,
+        );
+      // Kill while the import's transaction has written rows and waits on the held one.
+      await eventually(held.importWaits, 60_000);
+      api.child.kill('SIGKILL');
+      status = await importing;
+    } finally {
+      await held.release();
+    }
+    expect(status).not.toBe(200);
 
     // PostgreSQL rolls the dead connection's transaction back once it notices the socket close.
     await eventually(async () => {

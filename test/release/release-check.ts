@@ -493,7 +493,9 @@ async function main() {
     await browser?.close();
     for (const p of procs) await stopGroup(p, 'SIGKILL');
     await mail.close();
-    await deleteQueueKeys();
+    await deleteQueueKeys().catch((error: Error) =>
+      say(`could not delete this run's Redis keys: ${error.message}`),
+    );
     if (databases.length) {
       const admin = new Client({ connectionString: PG_ADMIN_URL });
       await admin.connect();
