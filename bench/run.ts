@@ -11,6 +11,7 @@ import {
   CertificatesJob,
 } from '../src/certificates/certificates.queue';
 import { QUEUES } from '../src/infrastructure/queues/queue-names';
+import { deleteRedisKeys } from '../test/helpers/redis-keys';
 import {
   assertBenchDatabase,
   BENCH_JWT_SECRET,
@@ -662,21 +663,6 @@ async function serviceVersions(client: Client, redisUrl: string): Promise<string
   }
 }
 
-async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
 async function main(): Promise<void> {
   const args = cliOptions({
     duration: { type: 'string', default: '10' },
@@ -773,7 +759,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await stopAll();
-    await deleteRedisPrefix(s.redisUrl, s.queuePrefix).catch(() => undefined);
+    await deleteRedisKeys(s.redisUrl, [`${s.queuePrefix}:*`]).catch(() => undefined);
     await client.end();
     rmSync(s.mailDir, { recursive: true, force: true });
   }

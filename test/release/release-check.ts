@@ -25,10 +25,10 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/chromium';
+import { deleteRedisKeys } from '../helpers/redis-keys';
 import { startMailServer } from '../helpers/mail-server';
 import { pdfText } from '../helpers/pdf-text';
 
@@ -59,24 +59,6 @@ function newQueuePrefix(): string {
   const prefix = `pod-release-${randomBytes(3).toString('hex')}`;
   queuePrefixes.push(prefix);
   return prefix;
-}
-
-/** Deletes every Redis key under this run's queue prefixes, as the test teardown does for its. */
-async function deleteQueueKeys(): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    for (const prefix of queuePrefixes) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    }
-  } finally {
-    redis.disconnect();
-  }
 }
 
 const say = (s: string) =>
@@ -493,9 +475,10 @@ async function main() {
     await browser?.close();
     for (const p of procs) await stopGroup(p, 'SIGKILL');
     await mail.close();
-    await deleteQueueKeys().catch((error: Error) =>
-      say(`could not delete this run's Redis keys: ${error.message}`),
-    );
+    await deleteRedisKeys(
+      REDIS_URL,
+      queuePrefixes.map((prefix) => `${prefix}:*`),
+    ).catch((error: Error) => say(`could not delete this run's Redis keys: ${error.message}`));
     if (databases.length) {
       const admin = new Client({ connectionString: PG_ADMIN_URL });
       await admin.connect();

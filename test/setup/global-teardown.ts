@@ -1,5 +1,5 @@
-import Redis from 'ioredis';
 import { Client } from 'pg';
+import { deleteRedisKeys } from '../helpers/redis-keys';
 import { assertTestDatabaseUrl, withDatabase } from './test-database';
 
 export default async function globalTeardown(): Promise<void> {
@@ -20,21 +20,7 @@ export default async function globalTeardown(): Promise<void> {
   // Every worker's keys start with the run's base prefix (`<base>-w<n>:...`).
   const prefix = process.env.TEST_QUEUE_PREFIX_BASE;
   if (prefix && process.env.TEST_REDIS_URL) {
-    const redis = new Redis(process.env.TEST_REDIS_URL, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-    });
-    try {
-      await redis.connect();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}-w*`, 'COUNT', 1000);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
+    await deleteRedisKeys(process.env.TEST_REDIS_URL, [`${prefix}-w*`]);
   }
   await globalThis.__podTestServer?.stop();
 }
