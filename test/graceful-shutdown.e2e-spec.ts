@@ -5,10 +5,10 @@ import request from 'supertest';
 import { CertificatesQueue } from '../src/certificates/certificates.queue';
 import { QUEUES } from '../src/infrastructure/queues/queue-names';
 import { certificatesOf, makeCompletedCohort } from './helpers/certificate-factories';
-import { holdStudentEmail, studentCsv } from './helpers/enrolment-factories';
+import { holdStudentEmail, postStudentCsv, studentCsv } from './helpers/enrolment-factories';
 import { freePort } from './helpers/own-redis';
 import { killAll, spawnApp, Spawned } from './helpers/spawn-process';
-import { bearer, createTestApp, createUser, eventually, TestApp } from './helpers/test-app';
+import { createTestApp, createUser, eventually, TestApp } from './helpers/test-app';
 
 jest.setTimeout(120_000);
 
@@ -42,12 +42,9 @@ describe('graceful shutdown on SIGTERM', () => {
     let signalledAt: number;
     let res: request.Response;
     try {
-      const importing = request(base)
-        .post('/api/v1/students/import')
-        .set(bearer(admin))
-        .set('content-type', 'text/csv')
-        .send(studentCsv(3000, tag))
-        .then((r) => ((respondedAt = Date.now()), r));
+      const importing = postStudentCsv(base, admin, studentCsv(3000, tag)).then(
+        (r) => ((respondedAt = Date.now()), r),
+      );
       // SIGTERM while the import is part-written and waiting, then let it finish.
       await eventually(held.importWaits, 60_000);
       signalledAt = Date.now();

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { CertificatesQueue } from '../src/certificates/certificates.queue';
 import { certificatesOf, makeCompletedCohort } from './helpers/certificate-factories';
-import { holdStudentEmail, studentCsv } from './helpers/enrolment-factories';
+import { holdStudentEmail, postStudentCsv, studentCsv } from './helpers/enrolment-factories';
 import { makeCohort, makeCourse, makeStudent } from './helpers/factories';
 import { freePort } from './helpers/own-redis';
 import { killAll, spawnApp, Spawned } from './helpers/spawn-process';
@@ -53,15 +53,10 @@ describe('process faults', () => {
     const held = await holdStudentEmail(t.db, `import-${tag}-5000@pod.test`);
     let status: number | string;
     try {
-      const importing = request(base)
-        .post('/api/v1/students/import')
-        .set(bearer(admin))
-        .set('content-type', 'text/csv')
-        .send(studentCsv(5000, tag))
-        .then(
-          (res) => res.status,
-          (error: NodeJS.ErrnoException) => error.code ?? error.message,
-        );
+      const importing = postStudentCsv(base, admin, studentCsv(5000, tag)).then(
+        (res) => res.status,
+        (error: NodeJS.ErrnoException) => error.code ?? error.message,
+      );
       // Kill while the import's transaction has written rows and waits on the held one.
       await eventually(held.importWaits, 60_000);
       api.child.kill('SIGKILL');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { makeStudent } from './helpers/factories';
-import { studentCsv } from './helpers/enrolment-factories';
+import { postStudentCsv, studentCsv } from './helpers/enrolment-factories';
 import { bearer, createTestApp, createUser, TestApp, TestUser } from './helpers/test-app';
 
 const HEADER = 'givenName,familyName,email,profession,employer,registrationNumber';
@@ -16,12 +16,7 @@ describe('student CSV import', () => {
   afterAll(() => t.close());
 
   const importCsv = (csv: string, query = '', user: TestUser = admin) =>
-    t
-      .http()
-      .post(`/api/v1/students/import${query}`)
-      .set(bearer(user))
-      .set('Content-Type', 'text/csv')
-      .send(csv);
+    postStudentCsv(t.app.getHttpServer(), user, csv, query);
   const countLike = async (pattern: string) =>
     Number(
       (await t.db.query('SELECT count(*) AS n FROM students WHERE email LIKE $1', [pattern]))[0].n,

@@ -82,7 +82,6 @@ export class PageRenderer {
   }
 }
 
-/** Names (as the loader resolves them, "/"-separated) of the .njk files under `dir`. */
 let shared: Environment | undefined;
 
 /**
@@ -115,6 +114,7 @@ function viewEnvironment(): Environment {
   return env;
 }
 
+/** Names (as the loader resolves them, "/"-separated) of the .njk files under `dir`. */
 function templateNames(dir: string, root: string, skip?: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);

@@ -26,8 +26,8 @@ export const BATCH_TEST_TIMEOUT = 240_000;
 
 const TEST_DIR = join(__dirname, '..');
 
-export function e2eSpecFiles(dir = TEST_DIR): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+export function e2eSpecFiles(): string[] {
+  return readdirSync(TEST_DIR, { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.e2e-spec.ts'))
     .sort();
 }
@@ -66,8 +66,8 @@ export function readSpecSeconds(): Record<string, number> {
 const BATCH_FILE = /^batch-(\d+)\.e2e-batch\.ts$/;
 
 /** The batch numbers, from the batch files on disk: 1 to n, with none missing. */
-export function batchNumbers(dir = __dirname): number[] {
-  const numbers = readdirSync(dir)
+export function batchNumbers(): number[] {
+  const numbers = readdirSync(__dirname)
     .map((name) => BATCH_FILE.exec(name)?.[1])
     .filter((n): n is string => n !== undefined)
     .map(Number)

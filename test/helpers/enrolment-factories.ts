@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
+import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { makeEnrolment } from './factories';
+import { bearer } from './test-app';
 
 /**
  * Extra factories for the students and enrolments specs: records other features write
@@ -93,6 +95,23 @@ export function studentCsv(n: number, tag = randomUUID().slice(0, 8)): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Sends `csv` to the student import as `user` would (`target`: the app's server or a spawned
+ * API's base URL); `query` is appended to the path, e.g. `?dryRun=true`.
+ */
+export function postStudentCsv(
+  target: Parameters<typeof request>[0],
+  user: { token: string },
+  csv: string,
+  query = '',
+) {
+  return request(target)
+    .post(`/api/v1/students/import${query}`)
+    .set(bearer(user))
+    .set('content-type', 'text/csv')
+    .send(csv);
 }
 
 /**
